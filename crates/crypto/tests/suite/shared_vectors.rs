@@ -318,6 +318,79 @@ fn invalid_vectors(vectors: &[Vector]) -> Vec<Invalid> {
     let mut truncated = base.clone();
     truncated.pop();
     cases.push(("truncated", truncated, "detainee", &relative, "malformed"));
+    let mut longer = base.clone();
+    longer.push(0);
+    cases.push((
+        "one trailing byte",
+        longer,
+        "detainee",
+        &relative,
+        "malformed",
+    ));
+    let set = |at: usize, bytes: &[u8]| {
+        let mut b = base.clone();
+        b[at..at + bytes.len()].copy_from_slice(bytes);
+        b
+    };
+    cases.push((
+        "wrong magic",
+        set(0, b"PSRX"),
+        "detainee",
+        &relative,
+        "malformed",
+    ));
+    cases.push((
+        "unknown content type",
+        set(5, &[9]),
+        "detainee",
+        &relative,
+        "malformed",
+    ));
+    cases.push((
+        "zero recipients",
+        set(70, &[0, 0]),
+        "detainee",
+        &relative,
+        "malformed",
+    ));
+    cases.push((
+        "33 recipients",
+        set(70, &[0, 33]),
+        "detainee",
+        &relative,
+        "too_many_recipients",
+    ));
+    cases.push((
+        "all-zero sender key",
+        set(38, &[0; 32]),
+        "detainee",
+        &relative,
+        "non_contributory_key",
+    ));
+    let len_at = 72 + 32 * n;
+    cases.push((
+        "payload length under 16",
+        set(len_at, &15u32.to_be_bytes()),
+        "detainee",
+        &relative,
+        "malformed",
+    ));
+    cases.push((
+        "payload length over the limit",
+        set(len_at, &((1u32 << 20) + 17).to_be_bytes()),
+        "detainee",
+        &relative,
+        "too_large",
+    ));
+    let mut small_enc = [0u8; 32];
+    small_enc[0] = 1;
+    cases.push((
+        "small-order enc in another recipient's wrap",
+        set(wraps_at + 80, &small_enc),
+        "detainee",
+        &relative,
+        "non_contributory_key",
+    ));
     cases
         .into_iter()
         .map(|(name, bytes, opener, sender, error)| Invalid {
@@ -440,7 +513,7 @@ fn shared_vectors_open_for_every_recipient() {
 #[test]
 fn shared_invalid_vectors_fail_with_their_error() {
     let file = load();
-    assert!(file.invalid.len() >= 10);
+    assert!(file.invalid.len() >= 20);
     for case in &file.invalid {
         let sender = PublicKey::from_slice(&hex::decode(&case.expected_sender).unwrap()).unwrap();
         let error = open(&unb64(&case.envelope), &secret(&case.opener), &sender).unwrap_err();
