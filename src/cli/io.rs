@@ -46,6 +46,11 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
 /// Writes a new private-key file, readable by its owner only, refusing to
 /// replace an existing one.
 pub fn write_secret_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    write_secret_bytes(path, text.as_bytes())
+}
+
+/// [`write_secret_file`] for raw bytes.
+pub fn write_secret_bytes(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -56,7 +61,7 @@ pub fn write_secret_file(path: &Path, text: &str) -> anyhow::Result<()> {
     let mut file = options
         .open(path)
         .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
-    file.write_all(text.as_bytes())
+    file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write {}", path.display()))
 }
@@ -79,6 +84,23 @@ pub fn passphrase(confirm: bool) -> anyhow::Result<Zeroizing<String>> {
         if first.chars().count() < 8 {
             bail!("choose a passphrase of at least 8 characters");
         }
+    }
+    Ok(first)
+}
+
+/// A new password from the environment variable `var`, or asked twice on
+/// the terminal.
+pub fn new_password(var: &str) -> anyhow::Result<Zeroizing<String>> {
+    if let Ok(value) = std::env::var(var) {
+        return Ok(Zeroizing::new(value));
+    }
+    let first = Zeroizing::new(
+        rpassword::prompt_password("New password: ")
+            .with_context(|| format!("no terminal to ask a password; set {var}"))?,
+    );
+    let second = Zeroizing::new(rpassword::prompt_password("New password again: ")?);
+    if first != second {
+        bail!("the two passwords differ");
     }
     Ok(first)
 }

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod envelope;
 mod io;
+mod server;
 
 /// Passerelle: a secure relay between detained persons and their families.
 #[derive(Debug, Parser)]
@@ -17,6 +18,24 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the relay service (SQLite under data/ unless told otherwise).
+    Serve {
+        #[command(flatten)]
+        service: server::ServiceArgs,
+        /// The address to listen on.
+        #[arg(long, env = "PASSERELLE_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
+    /// Apply the database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        service: server::ServiceArgs,
+    },
+    /// Administration of a service.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Generate a key pair; the private key is wrapped under a passphrase.
     Keygen {
         /// Write the key here (refuses to overwrite) instead of standard output.
@@ -77,9 +96,44 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create a service and its first coordinator. The password comes from
+    /// `PASSERELLE_ADMIN_PASSWORD`, or is asked on the terminal.
+    CreateCoordinator {
+        #[command(flatten)]
+        service: server::ServiceArgs,
+        /// The service (organisation) this coordinator runs.
+        #[arg(long)]
+        service_name: String,
+        /// The coordinator's login.
+        #[arg(long)]
+        login: String,
+        /// The name shown to others.
+        #[arg(long)]
+        display_name: String,
+    },
+}
+
 /// Runs one command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Serve { service, listen } => runtime()?.block_on(server::serve(service, listen)),
+        Command::Migrate { service } => runtime()?.block_on(server::migrate(service)),
+        Command::Admin {
+            command:
+                AdminCommand::CreateCoordinator {
+                    service,
+                    service_name,
+                    login,
+                    display_name,
+                },
+        } => runtime()?.block_on(server::create_coordinator(
+            service,
+            &service_name,
+            &login,
+            &display_name,
+        )),
         Command::Keygen {
             output,
             unprotected,
@@ -113,4 +167,28 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             input,
         } => envelope::open(&key, from.as_deref(), output.as_deref(), input.as_deref()),
     }
+}
+
+/// The async runtime for the commands that talk to a database or a server;
+/// the envelope commands never start one.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    init_logs();
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Structured logs on standard error, `RUST_LOG` to filter (default `info`),
+/// `PASSERELLE_LOG_FORMAT=json` for JSON lines.
+fn init_logs() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if std::env::var("PASSERELLE_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }

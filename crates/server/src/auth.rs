@@ -1,0 +1,373 @@
+//! Accounts, passwords and sessions: login with rate limits, logout, the
+//! `Caller` extractor, coordinators creating staff accounts, and joining a
+//! case with an invitation code.
+
+use std::net::SocketAddr;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jiff::{Timestamp, ToSpan};
+use passerelle_domain::{AccountId, CaseId, Role, ServiceId};
+use passerelle_store::{Account, NewAccount};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::state::Json;
+use crate::{ApiError, AppState};
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// The signed-in account behind a request's bearer token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account.
+    pub account: Account,
+    token_hash: [u8; 32],
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(ApiError::Unauthenticated)?;
+        let token_hash = hash_token(token);
+        let account = state
+            .store
+            .session_account(&token_hash, state.now())
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        Ok(Self {
+            account,
+            token_hash,
+        })
+    }
+}
+
+fn hash_token(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// A new random secret (a session token or an invitation code) and the hash
+/// that is stored instead of it.
+pub fn new_secret() -> Result<(String, [u8; 32]), ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let secret = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = hash_token(&secret);
+    Ok((secret, hash))
+}
+
+/// Hashes a password with Argon2id (OWASP parameters), off the async threads.
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    check_password(&password)?;
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| ApiError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
+fn check_password(password: &str) -> Result<(), ApiError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ApiError::BadRequest(format!(
+            "a password needs at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a password against a stored hash, off the async threads. Unknown
+/// logins are checked against a fixed hash so that timing does not tell
+/// which logins exist.
+async fn verify_password(password: String, stored: Option<String>) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let known = stored.is_some();
+        let hash = stored.unwrap_or_else(|| DECOY_HASH.to_owned());
+        let parsed = PasswordHash::new(&hash).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        Ok(known && ok)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
+/// An Argon2id hash of a random string, with the default parameters.
+const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$bm90LWEtcmVhbC1zYWx0$8x2m1DVr4kXjQF1uI3Bq0Sx7oU0Qw9xqfXl+RrPZ2h8";
+
+/// A session request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// The login.
+    pub login: String,
+    /// The password.
+    pub password: String,
+}
+
+/// A new session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    /// The bearer token; shown once, stored only as a hash.
+    pub token: String,
+    /// When it stops working.
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
+    /// Who signed in.
+    pub account: AccountView,
+}
+
+/// An account as shown to its owner.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    /// Its id.
+    #[schema(value_type = String, format = Uuid)]
+    pub id: AccountId,
+    /// Its role.
+    #[schema(value_type = String)]
+    pub role: Role,
+    /// Its service, for staff.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub service: Option<ServiceId>,
+    /// The login.
+    pub login: String,
+    /// The name shown to others.
+    pub display_name: String,
+}
+
+impl From<&Account> for AccountView {
+    fn from(a: &Account) -> Self {
+        Self {
+            id: a.id,
+            role: a.role,
+            service: a.service,
+            login: a.login.clone(),
+            display_name: a.display_name.clone(),
+        }
+    }
+}
+
+/// Signs in. Five attempts a minute per login and per address.
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "auth", request_body = LoginRequest,
+    responses((status = 201, body = SessionResponse), (status = 401, body = crate::ErrorBody), (status = 429, body = crate::ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(request): Json<LoginRequest>,
+) -> Result<(StatusCode, Json<SessionResponse>), ApiError> {
+    if state.login_by_address.check_key(&peer.ip()).is_err()
+        || state
+            .login_by_account
+            .check_key(&request.login.to_lowercase())
+            .is_err()
+    {
+        tracing::warn!("login rate limit reached");
+        return Err(ApiError::RateLimited);
+    }
+    let credentials = state.store.credentials(&request.login).await?;
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    let account_id = credentials.map(|c| c.account);
+    if !verify_password(request.password, stored).await? {
+        return Err(ApiError::BadCredentials);
+    }
+    let account_id = account_id.ok_or(ApiError::BadCredentials)?;
+    let account = state
+        .store
+        .account(account_id)
+        .await?
+        .ok_or(ApiError::BadCredentials)?;
+    let (token, token_hash) = new_secret()?;
+    let now = state.now();
+    let expires_at = now
+        .checked_add(state.limits.session_hours.hours())
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    state
+        .store
+        .create_session(&token_hash, account.id, expires_at, now)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionResponse {
+            token,
+            expires_at,
+            account: AccountView::from(&account),
+        }),
+    ))
+}
+
+/// Ends the caller's session.
+#[utoipa::path(delete, path = "/api/v1/sessions/current", tag = "auth",
+    responses((status = 204), (status = 401, body = crate::ErrorBody)))]
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .end_session(&caller.token_hash, state.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    responses((status = 200, body = AccountView), (status = 401, body = crate::ErrorBody)))]
+pub async fn me(caller: Caller) -> Json<AccountView> {
+    Json(AccountView::from(&caller.account))
+}
+
+/// A new staff account.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewStaff {
+    /// `worker` or `coordinator`.
+    #[schema(value_type = String)]
+    pub role: Role,
+    /// The login.
+    pub login: String,
+    /// The initial password.
+    pub password: String,
+    /// The name shown to others.
+    pub display_name: String,
+}
+
+/// A coordinator creates a worker or coordinator account in their service.
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "auth", request_body = NewStaff,
+    responses((status = 201, body = AccountView), (status = 403, body = crate::ErrorBody), (status = 409, body = crate::ErrorBody)))]
+pub async fn create_staff(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(request): Json<NewStaff>,
+) -> Result<(StatusCode, Json<AccountView>), ApiError> {
+    if caller.account.role != Role::Coordinator {
+        return Err(ApiError::Forbidden("only a coordinator creates accounts"));
+    }
+    if !request.role.is_staff() {
+        return Err(ApiError::BadRequest(
+            "relatives and detained persons join with an invitation code".to_owned(),
+        ));
+    }
+    let account = NewAccount {
+        role: request.role,
+        service: caller.account.service,
+        login: non_empty("login", &request.login)?,
+        display_name: non_empty("display_name", &request.display_name)?,
+        phone: None,
+        password_hash: hash_password(request.password).await?,
+    };
+    let created = state.store.create_account(&account, state.now()).await?;
+    Ok((StatusCode::CREATED, Json(AccountView::from(&created))))
+}
+
+/// Trims a required text field, refusing it empty or over 200 characters.
+pub fn non_empty(field: &str, value: &str) -> Result<String, ApiError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > 200 {
+        return Err(ApiError::BadRequest(format!(
+            "{field} must be 1 to 200 characters"
+        )));
+    }
+    Ok(value.to_owned())
+}
+
+/// Joining a case with an invitation code.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct JoinRequest {
+    /// The code the worker gave.
+    pub code: String,
+    /// The login to create.
+    pub login: String,
+    /// The password to set.
+    pub password: String,
+    /// The name shown to others.
+    pub display_name: String,
+    /// A phone number, never shown to the detained person.
+    pub phone: Option<String>,
+}
+
+/// The account created by joining, and the case joined.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JoinResponse {
+    /// The new account.
+    pub account: AccountView,
+    /// The case.
+    #[schema(value_type = String, format = Uuid)]
+    pub case: CaseId,
+}
+
+/// Redeems a single-use, expiring invitation: creates the account and links
+/// it to the case. Unknown and already-used codes are both 404.
+#[utoipa::path(post, path = "/api/v1/invitations/redeem", tag = "auth", request_body = JoinRequest,
+    responses((status = 201, body = JoinResponse), (status = 404, body = crate::ErrorBody), (status = 410, body = crate::ErrorBody)))]
+pub async fn redeem(
+    State(state): State<AppState>,
+    Json(request): Json<JoinRequest>,
+) -> Result<(StatusCode, Json<JoinResponse>), ApiError> {
+    let account = NewAccount {
+        role: Role::Relative,
+        service: None,
+        login: non_empty("login", &request.login)?,
+        display_name: non_empty("display_name", &request.display_name)?,
+        phone: request
+            .phone
+            .as_deref()
+            .map(|p| non_empty("phone", p))
+            .transpose()?,
+        password_hash: hash_password(request.password).await?,
+    };
+    let code_hash = hash_token(request.code.trim());
+    let (created, case) = state
+        .store
+        .redeem_invitation(&code_hash, &account, state.now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(JoinResponse {
+            account: AccountView::from(&created),
+            case,
+        }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_decoy_hash_parses_and_refuses() {
+        assert!(
+            !verify_password("anything at all".into(), None)
+                .await
+                .unwrap()
+        );
+        let real = hash_password("correct horse battery".into()).await.unwrap();
+        assert!(
+            verify_password("correct horse battery".into(), Some(real.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("wrong horse battery".into(), Some(real))
+                .await
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn secrets_are_stored_as_hashes() {
+        let (secret, hash) = new_secret().unwrap();
+        assert_eq!(hash, hash_token(&secret));
+        assert_eq!(secret.len(), 43);
+    }
+}

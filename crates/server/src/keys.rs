@@ -1,0 +1,90 @@
+//! The public-key directory: register or rotate a device key, and read a
+//! counterpart's key history. Public keys only; the server never holds a
+//! private key.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use passerelle_crypto::PublicKey;
+use passerelle_domain::AccountId;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::cases::KeyView;
+use crate::state::{Json, Path};
+use crate::{ApiError, AppState};
+
+/// A device key to register.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterKey {
+    /// `passerelle-pk:…`, generated on the client.
+    pub public_key: String,
+}
+
+/// Registers the caller's device key, or rotates it: the old key stays in
+/// the history and counterparts see the version go up.
+#[utoipa::path(put, path = "/api/v1/me/key", tag = "keys", request_body = RegisterKey,
+    responses((status = 201, body = KeyView), (status = 400, body = crate::ErrorBody)))]
+pub async fn register(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(request): Json<RegisterKey>,
+) -> Result<(StatusCode, Json<KeyView>), ApiError> {
+    let key = PublicKey::from_text(&request.public_key)
+        .map_err(|e| ApiError::BadRequest(format!("public_key: {e}")))?;
+    let current = state.store.current_keys(&[caller.account.id]).await?;
+    if current
+        .first()
+        .is_some_and(|k| k.public_key == *key.as_bytes())
+    {
+        return Ok((StatusCode::OK, Json(KeyView::of(&current[0])?)));
+    }
+    let record = state
+        .store
+        .add_key(caller.account.id, key.as_bytes(), state.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(KeyView::of(&record)?)))
+}
+
+/// Whether two accounts share a case: the only way to learn about anyone.
+async fn shares_a_case(state: &AppState, a: AccountId, b: AccountId) -> Result<bool, ApiError> {
+    if a == b {
+        return Ok(true);
+    }
+    for case in state.store.cases_of(a).await? {
+        if let Some(theirs) = state.store.membership(case.id, b).await? {
+            let mine = state.store.membership(case.id, a).await?;
+            // Relatives of one case never learn about each other.
+            let both_relatives = matches!(
+                (mine, theirs),
+                (
+                    Some(passerelle_domain::Membership::Relative { .. }),
+                    passerelle_domain::Membership::Relative { .. }
+                )
+            );
+            if !both_relatives {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// An account's key history, oldest first, for anyone who shares a case
+/// with it; 404 for everyone else.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/keys", tag = "keys",
+    params(("account" = String, Path, format = Uuid)),
+    responses((status = 200, body = Vec<KeyView>), (status = 404, body = crate::ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(account): Path<AccountId>,
+) -> Result<Json<Vec<KeyView>>, ApiError> {
+    if !shares_a_case(&state, caller.account.id, account).await? {
+        return Err(ApiError::NotFound);
+    }
+    let history = state.store.key_history(account).await?;
+    Ok(Json(
+        history.iter().map(KeyView::of).collect::<Result<_, _>>()?,
+    ))
+}

@@ -1,0 +1,396 @@
+//! End-to-end encrypted messages: upload (structure and recipients checked,
+//! content never seen), the relay flow, and the inbox and outbox.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use passerelle_crypto::{ContentType, Envelope, PublicKey};
+use passerelle_domain::{AccountId, CaseId, HoldReason, Membership, MessageId, MessageStatus};
+use passerelle_store::{Mailbox, MailboxQuery, NewMessage, StoredMessage};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::cases::membership_of;
+use crate::events;
+use crate::state::{Json, Path, Query};
+use crate::{ApiError, AppState};
+use passerelle_store::bus::EventKind;
+
+/// An envelope to relay.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Upload {
+    /// The sealed envelope, standard base64.
+    pub envelope: String,
+    /// A worker recording a reply for a detained person without a device
+    /// names that person here; the message is marked as written on their behalf.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub on_behalf_of: Option<AccountId>,
+}
+
+/// A message as its parties see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageView {
+    /// The server's id.
+    #[schema(value_type = String, format = Uuid)]
+    pub id: MessageId,
+    /// The case.
+    #[schema(value_type = String, format = Uuid)]
+    pub case: CaseId,
+    /// Who uploaded it.
+    #[schema(value_type = String, format = Uuid)]
+    pub sender: AccountId,
+    /// The detained person a worker wrote it for, if so.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub on_behalf_of: Option<AccountId>,
+    /// `pending_relay`, `held`, `delivered` or `read`, with the hold reason
+    /// or whether it was delivered in person.
+    #[schema(value_type = Object)]
+    pub status: MessageStatus,
+    /// When it was received.
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: jiff::Timestamp,
+    /// When its status last changed.
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: jiff::Timestamp,
+    /// The envelope, standard base64.
+    pub envelope: String,
+}
+
+impl MessageView {
+    fn of(m: StoredMessage) -> Self {
+        Self {
+            id: m.id,
+            case: m.case,
+            sender: m.sender,
+            on_behalf_of: m.on_behalf_of,
+            status: m.status,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            envelope: STANDARD.encode(&m.envelope),
+        }
+    }
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::InvalidEnvelope(message.into())
+}
+
+/// Uploads a message to a case. The server checks the envelope's structure,
+/// that it is sealed with the sender's current key, and that its recipients
+/// are exactly the addressees plus every worker of the case who has a key:
+/// nobody outside the case, no relative to another relative.
+#[utoipa::path(post, path = "/api/v1/cases/{case}/messages", tag = "messages", request_body = Upload,
+    params(("case" = String, Path, format = Uuid)),
+    responses((status = 201, body = MessageView), (status = 404, body = crate::ErrorBody),
+        (status = 409, body = crate::ErrorBody), (status = 413, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(case): Path<CaseId>,
+    Json(request): Json<Upload>,
+) -> Result<(StatusCode, Json<MessageView>), ApiError> {
+    let mine = membership_of(&state, case, &caller).await?;
+    let bytes = STANDARD
+        .decode(request.envelope.trim())
+        .map_err(|_| ApiError::BadRequest("envelope must be standard base64".to_owned()))?;
+    if bytes.len() > state.limits.max_envelope_bytes {
+        return Err(ApiError::PayloadTooLarge(format!(
+            "an envelope is at most {} bytes",
+            state.limits.max_envelope_bytes
+        )));
+    }
+    let envelope = Envelope::parse(&bytes).map_err(|e| invalid(e.to_string()))?;
+    envelope
+        .verify_payload_digest()
+        .map_err(|e| invalid(e.to_string()))?;
+    if envelope.content_type() != ContentType::Message {
+        return Err(invalid("this endpoint takes envelopes of type message"));
+    }
+    if envelope.case_id().as_bytes() != case.as_uuid().as_bytes() {
+        return Err(invalid("the envelope is sealed for another case"));
+    }
+
+    let parties = state.store.parties(case).await?;
+    let ids: Vec<AccountId> = parties.iter().map(|p| p.account).collect();
+    let keys = state.store.current_keys(&ids).await?;
+    let owner_of = |key: &PublicKey| {
+        keys.iter()
+            .find(|k| k.public_key == *key.as_bytes())
+            .map(|k| k.account)
+    };
+    if owner_of(&envelope.sender()) != Some(caller.account.id) {
+        return Err(invalid("seal with your current registered key"));
+    }
+    let membership_of_party = |account: AccountId| {
+        parties
+            .iter()
+            .find(|p| p.account == account)
+            .map(|p| p.membership)
+    };
+
+    let on_behalf_of = match request.on_behalf_of {
+        None => None,
+        Some(detainee)
+            if mine == Membership::Worker
+                && membership_of_party(detainee) == Some(Membership::Detainee) =>
+        {
+            Some(detainee)
+        }
+        Some(_) => {
+            return Err(ApiError::Forbidden(
+                "only a worker of the case writes on behalf of its detained person",
+            ));
+        }
+    };
+    // Who the message speaks for decides whom it may address.
+    let author = if on_behalf_of.is_some() {
+        Membership::Detainee
+    } else {
+        mine
+    };
+
+    let mut recipients = Vec::new();
+    for key in envelope.recipients() {
+        // Bind every recipient to a party: stops an envelope naming a key
+        // from outside the case, which would leak the message.
+        let account =
+            owner_of(&key).ok_or_else(|| invalid("the envelope names a key outside the case"))?;
+        let theirs = membership_of_party(account)
+            .ok_or_else(|| invalid("the envelope names a key outside the case"))?;
+        let allowed = account == caller.account.id
+            || matches!(
+                (author, theirs),
+                (_, Membership::Worker)
+                    | (Membership::Worker, _)
+                    | (Membership::Relative { .. }, Membership::Detainee)
+                    | (Membership::Detainee, Membership::Relative { .. })
+            );
+        if !allowed {
+            return Err(invalid(
+                "a relative writes to the detained person and the workers only",
+            ));
+        }
+        recipients.push(account);
+    }
+    let workers_with_keys = parties
+        .iter()
+        .filter(|p| p.membership == Membership::Worker)
+        .filter(|p| keys.iter().any(|k| k.account == p.account));
+    for worker in workers_with_keys {
+        if !recipients.contains(&worker.account) {
+            // Workers relay and answer for the case; a message they cannot
+            // read cannot be relayed responsibly.
+            return Err(invalid("every worker of the case must be a recipient"));
+        }
+    }
+
+    // Staff need no relay; relatives and detained persons go through one.
+    let status = if mine == Membership::Worker {
+        MessageStatus::Delivered { in_person: false }
+    } else {
+        MessageStatus::PendingRelay
+    };
+    let message = NewMessage {
+        case,
+        sender: caller.account.id,
+        envelope_id: uuid::Uuid::from_bytes(*envelope.message_id().as_bytes()),
+        envelope: bytes.clone(),
+        recipients,
+        on_behalf_of,
+        status,
+    };
+    let stored = state
+        .store
+        .insert_message(&message, state.now())
+        .await
+        .map_err(|e| match e {
+            passerelle_store::StoreError::Conflict(_) => ApiError::conflict(
+                "replayed",
+                "this message id was already used by this sender",
+            ),
+            other => other.into(),
+        })?;
+    tracing::info!(message = %stored.id, case = %case, bytes = bytes.len(), "message stored");
+    events::publish(&state, EventKind::MessageNew, &stored, &parties).await;
+    Ok((StatusCode::CREATED, Json(MessageView::of(stored))))
+}
+
+/// A message the caller may see: its sender or a recipient, and, for
+/// relatives and detained persons, only once relayed. Otherwise 404.
+async fn visible(
+    state: &AppState,
+    caller: &Caller,
+    id: MessageId,
+) -> Result<(StoredMessage, Membership), ApiError> {
+    let message = state.store.message(id).await?.ok_or(ApiError::NotFound)?;
+    let membership = state
+        .store
+        .membership(message.case, caller.account.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let is_sender = message.sender == caller.account.id;
+    let is_recipient = message.recipients.contains(&caller.account.id);
+    let relayed = matches!(
+        message.status,
+        MessageStatus::Delivered { .. } | MessageStatus::Read
+    );
+    let staff = membership == Membership::Worker;
+    if is_sender || (is_recipient && (staff || relayed)) {
+        Ok((message, membership))
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// One message.
+#[utoipa::path(get, path = "/api/v1/messages/{message}", tag = "messages",
+    params(("message" = String, Path, format = Uuid)),
+    responses((status = 200, body = MessageView), (status = 404, body = crate::ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<MessageId>,
+) -> Result<Json<MessageView>, ApiError> {
+    Ok(Json(MessageView::of(visible(&state, &caller, id).await?.0)))
+}
+
+/// A relay step.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Step {
+    /// Make it available to its addressee.
+    Relay,
+    /// Hand it over or read it out during a visit.
+    DeliverInPerson,
+    /// Hold it, with a reason the sender sees.
+    Hold {
+        /// Why.
+        reason: String,
+    },
+    /// The addressee has read it.
+    Read,
+}
+
+/// Moves a message along the relay flow. Workers of the case relay, hold and
+/// deliver in person; the addressee marks it read (a worker may, after
+/// delivering in person). An impossible step is 409 `invalid_transition`.
+#[utoipa::path(post, path = "/api/v1/messages/{message}/status", tag = "messages", request_body = Step,
+    params(("message" = String, Path, format = Uuid)),
+    responses((status = 200, body = MessageView), (status = 403, body = crate::ErrorBody),
+        (status = 404, body = crate::ErrorBody), (status = 409, body = crate::ErrorBody)))]
+pub async fn step(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<MessageId>,
+    Json(step): Json<Step>,
+) -> Result<Json<MessageView>, ApiError> {
+    let (message, membership) = visible(&state, &caller, id).await?;
+    let staff = membership == Membership::Worker;
+    let next = match step {
+        Step::Relay | Step::DeliverInPerson | Step::Hold { .. } if !staff => {
+            return Err(ApiError::Forbidden("only a worker of the case relays"));
+        }
+        Step::Relay => message.status.relay()?,
+        Step::DeliverInPerson => message.status.deliver_in_person()?,
+        Step::Hold { reason } => message.status.hold(HoldReason::new(&reason)?)?,
+        Step::Read => {
+            let in_person = matches!(message.status, MessageStatus::Delivered { in_person: true });
+            let addressee = !staff && message.sender != caller.account.id;
+            if !(addressee || (staff && in_person)) {
+                return Err(ApiError::Forbidden(
+                    "only the addressee marks a message read",
+                ));
+            }
+            message.status.read()?
+        }
+    };
+    if next == message.status {
+        return Ok(Json(MessageView::of(message)));
+    }
+    let updated = state
+        .store
+        .set_message_status(id, &message.status, &next, state.now())
+        .await?;
+    tracing::info!(message = %id, status = updated.status.name(), "message status changed");
+    let parties = state.store.parties(updated.case).await?;
+    events::publish(&state, EventKind::MessageStatus, &updated, &parties).await;
+    Ok(Json(MessageView::of(updated)))
+}
+
+/// Which page of which mailbox.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// `inbox` (the default) or `outbox`.
+    #[serde(default)]
+    pub mailbox: MailboxName,
+    /// Only this case.
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub case: Option<CaseId>,
+    /// The `next` cursor of the previous page.
+    pub before: Option<i64>,
+    /// Page size, 1 to 100 (default 50).
+    pub limit: Option<u32>,
+}
+
+/// Inbox or outbox.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MailboxName {
+    /// Messages to the caller.
+    #[default]
+    Inbox,
+    /// Messages from the caller.
+    Outbox,
+}
+
+/// A page of messages.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page {
+    /// Newest first.
+    pub items: Vec<MessageView>,
+    /// Pass as `before` for the next page; absent on the last page.
+    pub next: Option<i64>,
+}
+
+/// The caller's inbox or outbox, newest first, by cursor.
+#[utoipa::path(get, path = "/api/v1/messages", tag = "messages", params(ListQuery),
+    responses((status = 200, body = Page), (status = 400, body = crate::ErrorBody), (status = 404, body = crate::ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Page>, ApiError> {
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::BadRequest("limit is 1 to 100".to_owned()));
+    }
+    if let Some(case) = query.case {
+        membership_of(&state, case, &caller).await?;
+    }
+    let mailbox = match query.mailbox {
+        MailboxName::Inbox => Mailbox::Inbox,
+        MailboxName::Outbox => Mailbox::Outbox,
+    };
+    let items = state
+        .store
+        .mailbox(
+            caller.account.id,
+            mailbox,
+            MailboxQuery {
+                case: query.case,
+                before: query.before,
+                limit,
+                relayed_only: !caller.account.role.is_staff(),
+            },
+        )
+        .await?;
+    let next = (items.len() == limit as usize)
+        .then(|| items.last().map(|m| m.seq))
+        .flatten();
+    Ok(Json(Page {
+        items: items.into_iter().map(MessageView::of).collect(),
+        next,
+    }))
+}

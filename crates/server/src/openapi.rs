@@ -1,0 +1,43 @@
+//! The OpenAPI document, generated from the handlers' annotations and
+//! served at `/api/v1/openapi.json` (no viewer is bundled: builds stay
+//! offline).
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use crate::{auth, cases, error, events, keys, messages};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Passerelle",
+        description = "A secure relay between detained persons and their families. Message content is end-to-end encrypted: the server stores envelopes it cannot open."
+    ),
+    paths(
+        auth::login,
+        auth::logout,
+        auth::me,
+        auth::create_staff,
+        auth::redeem,
+        keys::register,
+        keys::history,
+        cases::open_case,
+        cases::my_cases,
+        cases::show_case,
+        cases::assign_worker,
+        cases::invite,
+        cases::parties,
+        messages::upload,
+        messages::show,
+        messages::step,
+        messages::list,
+        events::stream,
+    ),
+    components(schemas(error::ErrorBody))
+)]
+struct Document;
+
+/// The document.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(Document::openapi())
+}
