@@ -48,6 +48,9 @@ pub enum ApiError {
     /// 429: too many attempts.
     #[error("too many attempts; wait a minute and try again")]
     RateLimited,
+    /// 503: the database cannot take the write now; nothing was stored.
+    #[error("the service is busy; nothing was stored, try again")]
+    Unavailable,
     /// 500: logged, never described to the client.
     #[error("internal error")]
     Internal(String),
@@ -75,6 +78,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::InvalidEnvelope(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_envelope"),
             Self::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -110,6 +114,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(message) => Self::conflict("conflict", message),
             StoreError::Expired => Self::Expired,
             StoreError::Transition(t) => Self::conflict("invalid_transition", t.to_string()),
+            StoreError::Unavailable(_) => Self::Unavailable,
             StoreError::Corrupt(_) | StoreError::Database(_) => Self::Internal(error.to_string()),
         }
     }

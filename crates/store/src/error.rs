@@ -23,6 +23,10 @@ pub enum StoreError {
     /// Never shown to clients.
     #[error("stored data could not be read: {0}")]
     Corrupt(&'static str),
+    /// The database cannot take writes right now (its writer stopped, or a
+    /// batch failed to commit). Retrying later may succeed.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
     /// The database failed. Never shown to clients.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),

@@ -373,3 +373,71 @@ async fn messages_move_by_compare_and_set_and_page_by_cursor() {
         );
     }
 }
+
+/// Many writers at once (the SQLite store commits them in groups): every
+/// insert is answered, every accepted one is stored, and a replay among
+/// them is refused without failing its neighbours.
+#[tokio::test]
+async fn concurrent_inserts_are_all_stored_and_replays_refused_alone() {
+    for b in backends::all().await {
+        let (case, worker) = case_with_worker(&*b.store).await;
+        let mut tasks = Vec::new();
+        for i in 0..200u32 {
+            let store = b.store.clone();
+            // Every tenth insert replays the id of the one before it.
+            let id = if i % 10 == 9 { i - 1 } else { i };
+            tasks.push(tokio::spawn(async move {
+                let mut envelope_id = [0u8; 16];
+                envelope_id[..4].copy_from_slice(&id.to_be_bytes());
+                store
+                    .insert_message(
+                        &NewMessage {
+                            case: case.id,
+                            sender: worker.id,
+                            envelope_id: uuid::Uuid::from_bytes(envelope_id),
+                            envelope: vec![7; 64],
+                            recipients: vec![worker.id],
+                            on_behalf_of: None,
+                            status: MessageStatus::Delivered { in_person: false },
+                        },
+                        now(),
+                    )
+                    .await
+            }));
+        }
+        let mut stored = 0;
+        let mut replays = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => stored += 1,
+                Err(StoreError::Conflict(_)) => replays += 1,
+                Err(other) => panic!("{}: {other}", b.name),
+            }
+        }
+        assert_eq!((stored, replays), (180, 20), "{}", b.name);
+        let mut seen = 0;
+        let mut before = None;
+        loop {
+            let page = b
+                .store
+                .mailbox(
+                    worker.id,
+                    Mailbox::Outbox,
+                    MailboxQuery {
+                        case: None,
+                        before,
+                        limit: 100,
+                        relayed_only: false,
+                    },
+                )
+                .await
+                .unwrap();
+            seen += page.len();
+            match page.last() {
+                Some(last) if page.len() == 100 => before = Some(last.seq),
+                _ => break,
+            }
+        }
+        assert_eq!(seen, 180, "{}", b.name);
+    }
+}

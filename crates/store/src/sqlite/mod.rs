@@ -16,10 +16,13 @@ use sqlx::{Connection, Row, SqlitePool};
 use uuid::Uuid;
 
 use crate::codec::*;
+
+mod group_commit;
 use crate::{
     Account, AtRest, Case, Credentials, KeyRecord, Mailbox, MailboxQuery, NewAccount, NewCase,
     NewInvitation, NewMessage, Result, Service, Store, StoreError, StoredMessage,
 };
+use group_commit::{Insert, Writer};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
@@ -30,6 +33,8 @@ pub struct SqliteStore {
     /// cheaper and clearer than "database is locked" retries.
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Message inserts go through one task that commits them in batches.
+    messages: Writer,
     at_rest: AtRest,
 }
 
@@ -53,6 +58,7 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await?;
         Ok(Self {
+            messages: Writer::spawn(writer.clone()),
             writer,
             reader,
             at_rest,
@@ -533,38 +539,22 @@ impl Store for SqliteStore {
     async fn insert_message(&self, message: &NewMessage, now: Timestamp) -> Result<StoredMessage> {
         let id = MessageId::random();
         let (status, reason, in_person) = status_columns(&message.status);
-        let mut conn = self.writer.acquire().await?;
-        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO messages (id, case_id, sender_id, envelope_id, envelope, on_behalf_of, status,
-                                   hold_reason, in_person, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-        )
-        .bind(id.as_uuid())
-        .bind(message.case.as_uuid())
-        .bind(message.sender.as_uuid())
-        .bind(message.envelope_id)
-        .bind(&message.envelope)
-        .bind(message.on_behalf_of.map(|a| a.as_uuid()))
-        .bind(status)
-        .bind(self.at_rest.seal_opt("messages.hold_reason", reason)?)
-        .bind(in_person)
-        .bind(micros(now))
-        .bind(micros(now))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => StoreError::Conflict("this message id was already used"),
-            other => other,
-        })?;
-        for recipient in &message.recipients {
-            sqlx::query("INSERT INTO message_recipients (account_id, message_seq) VALUES (?, ?)")
-                .bind(recipient.as_uuid())
-                .bind(seq)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
+        let seq = self
+            .messages
+            .insert(Insert {
+                id: id.as_uuid(),
+                case: message.case.as_uuid(),
+                sender: message.sender.as_uuid(),
+                envelope_id: message.envelope_id,
+                envelope: message.envelope.clone(),
+                on_behalf_of: message.on_behalf_of.map(|a| a.as_uuid()),
+                status,
+                hold_reason: self.at_rest.seal_opt("messages.hold_reason", reason)?,
+                in_person,
+                now: micros(now),
+                recipients: message.recipients.iter().map(|r| r.as_uuid()).collect(),
+            })
+            .await?;
         Ok(StoredMessage {
             id,
             seq,
