@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod client;
+mod demo;
 mod envelope;
 mod io;
 mod server;
@@ -94,6 +96,108 @@ enum Command {
         /// The envelope; standard input if absent.
         input: Option<PathBuf>,
     },
+    /// Sign in to a server; the session is kept in your profile folder.
+    Login {
+        /// The server's address, for example `http://127.0.0.1:8080` (remembered).
+        #[arg(long)]
+        server: Option<String>,
+        /// Your login. The password comes from `PASSERELLE_PASSWORD`, or is asked.
+        #[arg(long)]
+        login: String,
+        #[command(flatten)]
+        profile: client::ProfileArg,
+    },
+    /// End your profile's session.
+    Logout {
+        #[command(flatten)]
+        profile: client::ProfileArg,
+    },
+    /// Join a case with an invitation code, then sign in.
+    Join {
+        /// The server's address (remembered).
+        #[arg(long)]
+        server: String,
+        /// The invitation code a worker gave you.
+        #[arg(long)]
+        code: String,
+        /// The login to create. The password comes from `PASSERELLE_PASSWORD`, or is asked twice.
+        #[arg(long)]
+        login: String,
+        /// The name the others see.
+        #[arg(long)]
+        display_name: String,
+        /// A phone number (never shown to the detained person).
+        #[arg(long)]
+        phone: Option<String>,
+        #[command(flatten)]
+        profile: client::ProfileArg,
+    },
+    /// Show this device's key; create it with --generate; list a case's keys with --case.
+    Keys {
+        /// Create this device's key, wrapped under a passphrase, and register it.
+        #[arg(long, conflicts_with_all = ["register", "case"])]
+        generate: bool,
+        /// Register the profile's key again (after a failed attempt).
+        #[arg(long, conflicts_with = "case")]
+        register: bool,
+        /// List the people of this case with their fingerprints and key versions.
+        #[arg(long)]
+        case: Option<passerelle_domain::CaseId>,
+        #[command(flatten)]
+        profile: client::ProfileArg,
+    },
+    /// Seal a file (or standard input) on this device and send it in a case.
+    Send {
+        /// The case.
+        #[arg(long)]
+        case: passerelle_domain::CaseId,
+        /// An addressee: an account id or a display name; repeat for several.
+        #[arg(long = "to", value_name = "ACCOUNT", required = true)]
+        to: Vec<String>,
+        /// (Workers) the detained person without a device you write for.
+        #[arg(long, value_name = "ACCOUNT")]
+        on_behalf_of: Option<String>,
+        /// The message; standard input if absent.
+        input: Option<PathBuf>,
+        #[command(flatten)]
+        profile: client::ProfileArg,
+    },
+    /// Open and show one page of your inbox (or outbox); marks nothing read.
+    Inbox {
+        /// Only this case.
+        #[arg(long)]
+        case: Option<passerelle_domain::CaseId>,
+        /// The messages you sent instead.
+        #[arg(long)]
+        outbox: bool,
+        /// The cursor printed at the end of the previous page.
+        #[arg(long)]
+        before: Option<i64>,
+        #[command(flatten)]
+        profile: client::ProfileArg,
+    },
+    /// (Workers) relay a message, hold it with a reason, or record an in-person delivery.
+    Relay {
+        /// The message id.
+        message: passerelle_domain::MessageId,
+        /// Hold it instead, with a reason its sender sees.
+        #[arg(long, value_name = "REASON", conflicts_with = "in_person")]
+        hold: Option<String>,
+        /// It was handed over or read out during a visit.
+        #[arg(long)]
+        in_person: bool,
+        #[command(flatten)]
+        profile: client::ProfileArg,
+    },
+    /// Open one message, show it, and mark it read.
+    Read {
+        /// The message id.
+        message: passerelle_domain::MessageId,
+        #[command(flatten)]
+        profile: client::ProfileArg,
+    },
+    /// Play a whole exchange on a throw-away local server and show what each side sees.
+    Demo,
 }
 
 #[derive(Debug, Subcommand)]
@@ -166,6 +270,53 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             input,
         } => envelope::open(&key, from.as_deref(), output.as_deref(), input.as_deref()),
+        Command::Login {
+            server,
+            login,
+            profile,
+        } => client::login(&profile, server, &login),
+        Command::Logout { profile } => client::logout(&profile),
+        Command::Join {
+            server,
+            code,
+            login,
+            display_name,
+            phone,
+            profile,
+        } => client::join(&profile, &server, code, &login, display_name, phone),
+        Command::Keys {
+            generate,
+            register,
+            case,
+            profile,
+        } => client::keys(&profile, generate, register, case),
+        Command::Send {
+            case,
+            to,
+            on_behalf_of,
+            input,
+            profile,
+        } => client::send(
+            &profile,
+            case,
+            &to,
+            on_behalf_of.as_deref(),
+            input.as_deref(),
+        ),
+        Command::Inbox {
+            case,
+            outbox,
+            before,
+            profile,
+        } => client::inbox(&profile, case, outbox, before),
+        Command::Relay {
+            message,
+            hold,
+            in_person,
+            profile,
+        } => client::relay(&profile, message, hold.as_deref(), in_person),
+        Command::Read { message, profile } => client::read(&profile, message),
+        Command::Demo => demo::run(),
     }
 }
 
