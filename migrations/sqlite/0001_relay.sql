@@ -73,6 +73,9 @@ CREATE TABLE device_keys (
     created_at  INTEGER NOT NULL,
     PRIMARY KEY (account_id, version)
 );
+-- A key belongs to one account, once: nobody can claim another's key, and
+-- nobody re-registers a key they rotated away from.
+CREATE UNIQUE INDEX device_keys_public_key ON device_keys (public_key);
 
 CREATE TABLE messages (
     seq           INTEGER PRIMARY KEY AUTOINCREMENT,

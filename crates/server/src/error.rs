@@ -27,6 +27,9 @@ pub enum ApiError {
     /// cannot be probed).
     #[error("not found")]
     NotFound,
+    /// 405: a known path with a method it does not take.
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
     /// 409: a conflict with what is stored (a taken login, a replay, a
     /// status that changed, an invalid transition).
     #[error("{message}")]
@@ -73,6 +76,7 @@ impl ApiError {
             Self::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             Self::Expired => (StatusCode::GONE, "expired"),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),

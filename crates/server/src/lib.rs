@@ -52,6 +52,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(

@@ -243,6 +243,24 @@ async fn keys_form_an_append_only_history() {
             vec![first, second.clone()]
         );
         assert_eq!(store.current_keys(&[a.id]).await.unwrap(), vec![second]);
+        let other = store
+            .create_account(&account("k2", Role::Relative), now())
+            .await
+            .unwrap();
+        let claimed = store.add_key(other.id, &[2; 32], now()).await;
+        assert!(
+            matches!(claimed, Err(StoreError::Conflict(_))),
+            "{}",
+            b.name
+        );
+        let reused = store.add_key(a.id, &[1; 32], now()).await;
+        assert!(matches!(reused, Err(StoreError::Conflict(_))), "{}", b.name);
+        assert_eq!(
+            store.key_history(other.id).await.unwrap(),
+            vec![],
+            "{}",
+            b.name
+        );
     }
 }
 
