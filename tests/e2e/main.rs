@@ -1,4 +1,11 @@
 //! End-to-end tests of the `passerelle` binary, built as one test binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail loudly.
 
+mod access;
+mod bad_input;
 mod cli_envelope;
+mod client_demo;
+mod durability;
+mod messages;
+mod regressions;
+mod support;

@@ -42,7 +42,16 @@ pub async fn register(
     let record = state
         .store
         .add_key(caller.account.id, key.as_bytes(), state.now())
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // Stops an account claiming a counterpart's public key, which
+            // would make the directory name it as that key's owner.
+            passerelle_store::StoreError::Conflict(_) => ApiError::conflict(
+                "key_in_use",
+                "this key is already registered; generate a new one on this device",
+            ),
+            other => other.into(),
+        })?;
     Ok((StatusCode::CREATED, Json(KeyView::of(&record)?)))
 }
 

@@ -1,0 +1,289 @@
+//! Who may do what: every endpoint × every role × the own and the foreign
+//! case. Each test is one rule, checked by a table.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::support::{Resp, Who, World, backends, seal};
+
+mod relatives;
+mod staff;
+
+/// One route: method, path under `/api/v1` with `{case}`, `{message}` and
+/// `{account}` placeholders, and a body.
+struct Route {
+    method: Method,
+    path: &'static str,
+    body: Option<Value>,
+}
+
+fn route(method: Method, path: &'static str, body: Option<Value>) -> Route {
+    Route { method, path, body }
+}
+
+/// Every route that needs a session (each test body is valid JSON).
+fn signed_in_routes() -> Vec<Route> {
+    let worker = json!({"role": "worker", "login": "nouveau.compte", "password": "un mot de passe long", "display_name": "N"});
+    let case = json!({"detainee_name": "X", "institution": "Y", "legal_situation": "charged"});
+    let key = json!({"public_key": passerelle_crypto::SecretKey::generate().unwrap().public_key().to_text()});
+    vec![
+        route(Method::DELETE, "/sessions/current", None),
+        route(Method::GET, "/me", None),
+        route(Method::PUT, "/me/key", Some(key)),
+        route(Method::POST, "/accounts", Some(worker)),
+        route(Method::GET, "/accounts/{account}/keys", None),
+        route(Method::POST, "/cases", Some(case)),
+        route(Method::GET, "/cases", None),
+        route(Method::GET, "/cases/{case}", None),
+        route(
+            Method::POST,
+            "/cases/{case}/workers",
+            Some(json!({"worker": "{account}"})),
+        ),
+        route(
+            Method::POST,
+            "/cases/{case}/invitations",
+            Some(json!({"role": "relative", "relationship": "parent"})),
+        ),
+        route(Method::GET, "/cases/{case}/parties", None),
+        route(
+            Method::POST,
+            "/cases/{case}/messages",
+            Some(json!({"envelope": "{envelope}"})),
+        ),
+        route(Method::GET, "/messages", None),
+        route(Method::GET, "/events", None),
+        route(Method::GET, "/messages/{message}", None),
+        route(
+            Method::POST,
+            "/messages/{message}/status",
+            Some(json!({"action": "relay"})),
+        ),
+    ]
+}
+
+/// The routes that name a case or a message in it.
+fn case_routes() -> Vec<Route> {
+    let mut routes: Vec<Route> = signed_in_routes()
+        .into_iter()
+        .filter(|r| r.path.contains("{case}") || r.path.contains("{message}"))
+        .collect();
+    routes.push(route(Method::GET, "/messages?case={case}", None));
+    routes
+}
+
+fn fill(text: &str, case: &str, message: &str, account: &str, envelope: &str) -> String {
+    text.replace("{case}", case)
+        .replace("{message}", message)
+        .replace("{account}", account)
+        .replace("{envelope}", envelope)
+}
+
+/// Calls `route` as `who` about `case` and `message`; an upload carries an
+/// envelope sealed by the caller for `case`.
+async fn call(w: &World, who: Who, route: &Route, case: &str, message: &str) -> Resp {
+    let envelope = match w.actor(who) {
+        Some(actor) => seal::seal(&actor.key, &[&actor.public()], case, b"sonde"),
+        None => String::new(),
+    };
+    let account = &w.unassigned.id;
+    let path = fill(route.path, case, message, account, &envelope);
+    let body = route.body.as_ref().map(|b| {
+        serde_json::from_str(&fill(&b.to_string(), case, message, account, &envelope)).unwrap()
+    });
+    w.srv
+        .call(route.method.clone(), &path, w.token(who), body.as_ref())
+        .await
+}
+
+/// A message in each case: the relative's (pending) in the own case, the
+/// foreign relative's in the foreign case.
+async fn messages(w: &World) -> (String, String) {
+    let own = w.send(&w.relative, &[&w.detainee], b"bonjour").await;
+    let keys = [w.foreign_coordinator.public()];
+    let envelope = seal::seal(
+        &w.foreign_relative.key,
+        &[&keys[0]],
+        &w.foreign_case,
+        b"ailleurs",
+    );
+    let foreign = w
+        .upload(&w.foreign_relative, &w.foreign_case, &envelope)
+        .await;
+    let foreign = foreign.ok(201, &w.at("foreign message"));
+    (
+        own["id"].as_str().unwrap().to_owned(),
+        foreign["id"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn anonymous_is_401_everywhere_but_the_public_routes() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        let (message, _) = messages(&w).await;
+        for route in signed_in_routes() {
+            let what = w.at(&format!("anonymous {} {}", route.method, route.path));
+            call(&w, Who::Anonymous, &route, &w.case, &message)
+                .await
+                .err(401, "unauthenticated", &what);
+            let path = fill(route.path, &w.case, &message, &w.worker.id, "");
+            let forged = w
+                .srv
+                .call(
+                    route.method.clone(),
+                    &path,
+                    Some("not-a-session"),
+                    route.body.as_ref(),
+                )
+                .await;
+            forged.err(
+                401,
+                "unauthenticated",
+                &format!("{what} with a forged token"),
+            );
+        }
+        let login = w.srv.login("coord.a", "pas le bon mot de passe").await;
+        login.err(401, "bad_credentials", &w.at("login is public"));
+        let redeem =
+            crate::support::world::redemption("inconnu", "quelqu.un", "un mot de passe long");
+        w.srv.post(None, "/invitations/redeem", &redeem).await.err(
+            404,
+            "not_found",
+            &w.at("redeem is public"),
+        );
+        let doc = w.srv.get(None, "/openapi.json").await;
+        assert!(doc.ok(200, &w.at("openapi"))["paths"].is_object());
+        for path in ["/healthz", "/readyz"] {
+            w.srv
+                .raw(Method::GET, path, None, None)
+                .await
+                .ok(200, &w.at(path));
+        }
+        // The table covers every route the document lists.
+        let mut listed: Vec<String> = doc.body["paths"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        listed.sort();
+        let mut tested: Vec<String> = signed_in_routes()
+            .iter()
+            .map(|r| format!("/api/v1{}", r.path))
+            .collect();
+        tested.extend([
+            "/api/v1/sessions".to_owned(),
+            "/api/v1/invitations/redeem".to_owned(),
+        ]);
+        tested.sort();
+        tested.dedup();
+        assert_eq!(
+            listed,
+            tested,
+            "{}",
+            w.at("every documented route is in the table")
+        );
+    }
+}
+
+#[tokio::test]
+async fn foreign_case_is_404_for_every_role() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        let (own_message, foreign_message) = messages(&w).await;
+        let parties_before = w
+            .srv
+            .get(w.worker.token(), &format!("/cases/{}/parties", w.case))
+            .await;
+        let unknown = uuid::Uuid::new_v4().to_string();
+        let targets = [
+            (&w.case, &own_message, "own case"),
+            (&w.foreign_case, &foreign_message, "foreign case"),
+        ];
+        for who in Who::ALL.into_iter().filter(|w| *w != Who::Anonymous) {
+            for (case, message, label) in targets {
+                let insider = if case == &w.case {
+                    who.in_case()
+                } else {
+                    who.in_foreign_case()
+                };
+                if insider {
+                    continue;
+                }
+                for route in case_routes() {
+                    let what = w.at(&format!(
+                        "{who:?} {} {} on the {label}",
+                        route.method, route.path
+                    ));
+                    let got = call(&w, who, &route, case, message).await;
+                    got.err(404, "not_found", &what);
+                    let none = call(&w, who, &route, &unknown, &unknown).await;
+                    assert_eq!(
+                        got.text, none.text,
+                        "{what}: the same answer as for an unknown id"
+                    );
+                }
+            }
+        }
+        // Nothing was stored by any of those attempts.
+        let parties_after = w
+            .srv
+            .get(w.worker.token(), &format!("/cases/{}/parties", w.case))
+            .await;
+        assert_eq!(
+            parties_before.body,
+            parties_after.body,
+            "{}",
+            w.at("parties unchanged")
+        );
+        for outsider in [&w.unassigned, &w.foreign_coordinator] {
+            assert!(
+                w.mailbox(outsider, "outbox").await.is_empty(),
+                "{}",
+                w.at("no upload stored")
+            );
+        }
+        let foreign = w
+            .srv
+            .get(
+                w.foreign_coordinator.token(),
+                &format!("/messages/{foreign_message}"),
+            )
+            .await;
+        assert_eq!(
+            foreign.ok(200, &w.at("foreign message"))["status"]["status"],
+            "pending_relay"
+        );
+    }
+}
+
+#[tokio::test]
+async fn parties_of_the_case_can_read_it_and_outsiders_cannot() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        for who in Who::ALL {
+            for (case, insider) in [
+                (&w.case, who.in_case()),
+                (&w.foreign_case, who.in_foreign_case()),
+            ] {
+                for path in [
+                    "/cases/{case}",
+                    "/cases/{case}/parties",
+                    "/messages?case={case}",
+                ] {
+                    let path = path.replace("{case}", case);
+                    let got = w.srv.get(w.token(who), &path).await;
+                    let what = w.at(&format!("{who:?} GET {path}"));
+                    match (who, insider) {
+                        (Who::Anonymous, _) => got.err(401, "unauthenticated", &what),
+                        (_, true) => {
+                            got.ok(200, &what);
+                        }
+                        (_, false) => got.err(404, "not_found", &what),
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The stores a test server runs on: SQLite always, in a temporary
+//! directory; PostgreSQL when `PASSERELLE_TEST_POSTGRES_URL` is set, in a
+//! database of its own created for the test and dropped after it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use passerelle_store::postgres::PgStore;
+use passerelle_store::sqlite::SqliteStore;
+use passerelle_store::{AtRest, Store};
+use sqlx::{Connection, PgConnection};
+
+/// Set to a server URL (`postgres://postgres@127.0.0.1:5432/postgres`) to
+/// run every scenario on PostgreSQL too; the role must create databases.
+pub const POSTGRES_URL: &str = "PASSERELLE_TEST_POSTGRES_URL";
+
+/// A migrated store and what must outlive it. Fields drop in order: the
+/// store before its directory or database.
+pub struct Backend {
+    /// `sqlite` or `postgres`, for assertion messages.
+    pub name: &'static str,
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The SQLite database file, to look inside it.
+    pub sqlite_file: Option<PathBuf>,
+    _dir: Option<tempfile::TempDir>,
+    _database: Option<TestDatabase>,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// The data-at-rest key of every test store.
+pub fn at_rest() -> AtRest {
+    AtRest::new(&[42; 32])
+}
+
+/// A fresh SQLite store in a temporary directory.
+pub async fn sqlite() -> Backend {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("passerelle.db");
+    let store = SqliteStore::open(&file, at_rest()).await.unwrap();
+    store.migrate().await.unwrap();
+    Backend {
+        name: "sqlite",
+        store: Arc::new(store),
+        sqlite_file: Some(file),
+        _dir: Some(dir),
+        _database: None,
+    }
+}
+
+/// A fresh PostgreSQL store in a new database on the server at
+/// `server_url`. Panics when anything fails: a suite asked to run on
+/// PostgreSQL must not quietly run on SQLite alone.
+pub async fn postgres(server_url: &str) -> Backend {
+    let name = format!("passerelle_e2e_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(server_url)
+        .await
+        .unwrap_or_else(|e| panic!("{POSTGRES_URL} is set but PostgreSQL cannot be reached: {e}"));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{name}""#)))
+        .execute(&mut admin)
+        .await
+        .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
+    admin.close().await.unwrap();
+    // The database exists from here: the guard drops it even on a panic.
+    let database = TestDatabase {
+        server_url: server_url.to_owned(),
+        name,
+    };
+    let store = PgStore::connect(&with_database(server_url, &database.name), at_rest())
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {}: {e}", database.name));
+    store.migrate().await.unwrap();
+    Backend {
+        name: "postgres",
+        store: Arc::new(store),
+        sqlite_file: None,
+        _dir: None,
+        _database: Some(database),
+    }
+}
+
+/// Every engine to run on here: SQLite always, PostgreSQL when
+/// `PASSERELLE_TEST_POSTGRES_URL` is set.
+pub async fn backends() -> Vec<Backend> {
+    let mut all = vec![sqlite().await];
+    match std::env::var(POSTGRES_URL) {
+        Ok(url) if url.trim().is_empty() => {
+            panic!("{POSTGRES_URL} is set but empty; unset it to skip PostgreSQL")
+        }
+        Ok(url) => all.push(postgres(url.trim()).await),
+        Err(std::env::VarError::NotPresent) => {}
+        Err(e) => panic!("{POSTGRES_URL}: {e}"),
+    }
+    all
+}
+
+/// `url` with its database name replaced, keeping everything else.
+fn with_database(url: &str, database: &str) -> String {
+    let (scheme, rest) = url
+        .split_once("://")
+        .unwrap_or_else(|| panic!("{POSTGRES_URL} is not a URL"));
+    let (before_query, query) = match rest.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
+        None => (rest, None),
+    };
+    let authority = before_query
+        .split_once('/')
+        .map_or(before_query, |(authority, _)| authority);
+    match query {
+        Some(query) => format!("{scheme}://{authority}/{database}?{query}"),
+        None => format!("{scheme}://{authority}/{database}"),
+    }
+}
+
+/// A database created for one test and dropped after it.
+struct TestDatabase {
+    server_url: String,
+    name: String,
+}
+
+impl Drop for TestDatabase {
+    /// `Drop` cannot await and must not block the test's runtime on itself:
+    /// the `DROP DATABASE … WITH (FORCE)` runs on a thread with a runtime of
+    /// its own. Never panics; a failure leaves the database and says so.
+    fn drop(&mut self) {
+        let url = self.server_url.clone();
+        let sql = format!(r#"DROP DATABASE IF EXISTS "{}" WITH (FORCE)"#, self.name);
+        let outcome = std::thread::spawn(move || -> Result<(), String> {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let drop = async {
+                    let mut admin = PgConnection::connect(&url).await?;
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut admin)
+                        .await?;
+                    admin.close().await
+                };
+                match tokio::time::timeout(Duration::from_secs(30), drop).await {
+                    Ok(result) => result.map_err(|e| e.to_string()),
+                    Err(_) => Err("timed out".to_owned()),
+                }
+            })
+        })
+        .join();
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("warning: test database {} was not dropped: {e}", self.name),
+            Err(_) => eprintln!("warning: test database {} was not dropped", self.name),
+        }
+    }
+}
+
+#[test]
+fn the_database_name_is_replaced_and_the_rest_kept() {
+    assert_eq!(
+        with_database("postgres://u:p%2Fw@h:5433/postgres?sslmode=disable", "t"),
+        "postgres://u:p%2Fw@h:5433/t?sslmode=disable"
+    );
+    assert_eq!(with_database("postgres://h", "t"), "postgres://h/t");
+}
