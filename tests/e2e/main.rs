@@ -6,6 +6,7 @@ mod bad_input;
 mod cli_envelope;
 mod client_demo;
 mod durability;
+mod events;
 mod messages;
 mod regressions;
 mod support;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use passerelle_store::bus::{Bus, LocalBus, PgBus};
 use passerelle_store::postgres::PgStore;
 use passerelle_store::sqlite::SqliteStore;
 use passerelle_store::{AtRest, Store};
@@ -24,6 +25,11 @@ pub struct Backend {
     pub store: Arc<dyn Store>,
     /// The SQLite database file, to look inside it.
     pub sqlite_file: Option<PathBuf>,
+    /// Live events: in-process for SQLite, LISTEN/NOTIFY for PostgreSQL, as
+    /// `passerelle serve` chooses.
+    pub bus: Arc<dyn Bus>,
+    /// The PostgreSQL database's URL, for a second instance on it.
+    postgres_url: Option<String>,
     _dir: Option<tempfile::TempDir>,
     _database: Option<TestDatabase>,
 }
@@ -49,6 +55,8 @@ pub async fn sqlite() -> Backend {
         name: "sqlite",
         store: Arc::new(store),
         sqlite_file: Some(file),
+        bus: Arc::new(LocalBus::default()),
+        postgres_url: None,
         _dir: Some(dir),
         _database: None,
     }
@@ -72,16 +80,38 @@ pub async fn postgres(server_url: &str) -> Backend {
         server_url: server_url.to_owned(),
         name,
     };
-    let store = PgStore::connect(&with_database(server_url, &database.name), at_rest())
+    let url = with_database(server_url, &database.name);
+    let mut backend = instance(&url).await;
+    backend.store.migrate().await.unwrap();
+    backend._database = Some(database);
+    backend
+}
+
+/// A store and a LISTEN/NOTIFY bus on an existing PostgreSQL database.
+async fn instance(url: &str) -> Backend {
+    let store = PgStore::connect(url, at_rest())
         .await
-        .unwrap_or_else(|e| panic!("cannot connect to {}: {e}", database.name));
-    store.migrate().await.unwrap();
+        .unwrap_or_else(|e| panic!("cannot connect to the test database: {e}"));
+    let bus = PgBus::start(store.pool().clone()).await.unwrap();
     Backend {
         name: "postgres",
         store: Arc::new(store),
         sqlite_file: None,
+        bus: Arc::new(bus),
+        postgres_url: Some(url.to_owned()),
         _dir: None,
-        _database: Some(database),
+        _database: None,
+    }
+}
+
+impl Backend {
+    /// Another instance on the same PostgreSQL database, as a second
+    /// `passerelle serve` would be; `None` on SQLite, which has one.
+    pub async fn second_instance(&self) -> Option<Backend> {
+        match &self.postgres_url {
+            Some(url) => Some(instance(url).await),
+            None => None,
+        }
     }
 }
 

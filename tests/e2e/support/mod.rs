@@ -7,5 +7,5 @@ pub mod server;
 pub mod world;
 
 pub use backend::backends;
-pub use server::Resp;
+pub use server::{Resp, TestServer};
 pub use world::{Actor, PASSWORD, Who, World};

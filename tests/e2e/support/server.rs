@@ -116,7 +116,8 @@ impl TestServer {
     pub async fn start(backend: Backend) -> Self {
         let clock = Arc::new(TestClock(Mutex::new(Timestamp::now())));
         let limits = Limits::default();
-        let state = AppState::new(backend.store.clone(), clock.clone(), limits.clone());
+        let state = AppState::new(backend.store.clone(), clock.clone(), limits.clone())
+            .with_bus(backend.bus.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
