@@ -111,6 +111,28 @@ async fn verify_password(password: String, stored: Option<String>) -> Result<boo
 /// An Argon2id hash of a random string, with the default parameters.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$bm90LWEtcmVhbC1zYWx0$8x2m1DVr4kXjQF1uI3Bq0Sx7oU0Qw9xqfXl+RrPZ2h8";
 
+/// Five attempts a minute per address and per login. Forgotten keys are
+/// pruned as the tables grow, so that trying many logins cannot grow memory
+/// without bound.
+fn limit(state: &AppState, peer: SocketAddr, login: &str) -> Result<(), ApiError> {
+    prune(&state.login_by_address);
+    prune(&state.login_by_account);
+    let by_address = state.login_by_address.check_key(&peer.ip()).is_ok();
+    let by_login = state.login_by_account.check_key(&login.to_lowercase()).is_ok();
+    if by_address && by_login {
+        Ok(())
+    } else {
+        tracing::warn!("login rate limit reached");
+        Err(ApiError::RateLimited)
+    }
+}
+
+fn prune<K: std::hash::Hash + Eq + Clone>(limiter: &governor::DefaultKeyedRateLimiter<K>) {
+    if limiter.len() > 10_000 {
+        limiter.retain_recent();
+    }
+}
+
 /// A session request.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -170,15 +192,7 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(request): Json<LoginRequest>,
 ) -> Result<(StatusCode, Json<SessionResponse>), ApiError> {
-    if state.login_by_address.check_key(&peer.ip()).is_err()
-        || state
-            .login_by_account
-            .check_key(&request.login.to_lowercase())
-            .is_err()
-    {
-        tracing::warn!("login rate limit reached");
-        return Err(ApiError::RateLimited);
-    }
+    limit(&state, peer, &request.login)?;
     let credentials = state.store.credentials(&request.login).await?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     let account_id = credentials.map(|c| c.account);
@@ -307,13 +321,22 @@ pub struct JoinResponse {
 }
 
 /// Redeems a single-use, expiring invitation: creates the account and links
-/// it to the case. Unknown and already-used codes are both 404.
+/// it to the case. Unknown and already-used codes are both 404. Thirty
+/// attempts a minute per address.
 #[utoipa::path(post, path = "/api/v1/invitations/redeem", tag = "auth", request_body = JoinRequest,
-    responses((status = 201, body = JoinResponse), (status = 404, body = crate::ErrorBody), (status = 410, body = crate::ErrorBody)))]
+    responses((status = 201, body = JoinResponse), (status = 404, body = crate::ErrorBody), (status = 410, body = crate::ErrorBody), (status = 429, body = crate::ErrorBody)))]
 pub async fn redeem(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(request): Json<JoinRequest>,
 ) -> Result<(StatusCode, Json<JoinResponse>), ApiError> {
+    // Guessing codes, or making the server hash passwords for nothing, costs
+    // attempts like a login does.
+    prune(&state.redeem_by_address);
+    if state.redeem_by_address.check_key(&peer.ip()).is_err() {
+        tracing::warn!("invitation rate limit reached");
+        return Err(ApiError::RateLimited);
+    }
     let account = NewAccount {
         role: Role::Relative,
         service: None,

@@ -42,6 +42,8 @@ pub struct Limits {
     pub invitation_hours: i64,
     /// Login attempts per minute, per account and per address.
     pub logins_per_minute: NonZeroU32,
+    /// Invitation redemptions per minute, per address.
+    pub redemptions_per_minute: NonZeroU32,
 }
 
 impl Default for Limits {
@@ -58,6 +60,7 @@ impl Default for Limits {
             session_hours: 12,
             invitation_hours: 72,
             logins_per_minute: NonZeroU32::MIN.saturating_add(4),
+            redemptions_per_minute: NonZeroU32::MIN.saturating_add(29),
         }
     }
 }
@@ -75,6 +78,7 @@ pub struct AppState {
     pub bus: Arc<dyn Bus>,
     pub(crate) login_by_account: Arc<DefaultKeyedRateLimiter<String>>,
     pub(crate) login_by_address: Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>,
+    pub(crate) redeem_by_address: Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -94,6 +98,9 @@ impl AppState {
             clock,
             login_by_account: Arc::new(RateLimiter::keyed(quota)),
             login_by_address: Arc::new(RateLimiter::keyed(quota)),
+            redeem_by_address: Arc::new(RateLimiter::keyed(Quota::per_minute(
+                limits.redemptions_per_minute,
+            ))),
             limits: Arc::new(limits),
             bus: Arc::new(LocalBus::default()),
         }

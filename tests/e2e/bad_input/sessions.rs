@@ -316,3 +316,37 @@ async fn a_password_under_ten_characters_is_400_and_creates_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn invitation_codes_cannot_be_guessed_faster_than_thirty_a_minute() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        let address = w.srv.fresh_address();
+        let http = crate::support::server::client(Some(address));
+        let attempt = |n: u32| {
+            let body = json!({"code": format!("guess-{n}"), "login": format!("devin.{n}"),
+                "password": PASSWORD, "display_name": "Devin"});
+            let body = Some(("application/json", serde_json::to_vec(&body).unwrap()));
+            w.srv.raw_from(
+                &http,
+                reqwest::Method::POST,
+                "/api/v1/invitations/redeem",
+                None,
+                body,
+            )
+        };
+        for n in 1..=30 {
+            attempt(n)
+                .await
+                .err(404, "not_found", &w.at(&format!("guess {n}")));
+        }
+        attempt(31)
+            .await
+            .err(429, "rate_limited", &w.at("the 31st guess"));
+        assert!(
+            w.srv.login("devin.31", PASSWORD).await.status == 401,
+            "{}",
+            w.at("nothing created")
+        );
+    }
+}

@@ -160,7 +160,7 @@ impl TestServer {
         self.raw_from(&self.http, method, path, token, body).await
     }
 
-    async fn raw_from(
+    pub async fn raw_from(
         &self,
         http: &reqwest::Client,
         method: Method,
@@ -247,7 +247,7 @@ impl TestServer {
 }
 
 /// A client that never uses a proxy and, if given, connects from `address`.
-fn client(address: Option<IpAddr>) -> reqwest::Client {
+pub fn client(address: Option<IpAddr>) -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
         .local_address(address)
