@@ -12,7 +12,16 @@
 //! key with one ephemeral X25519 (one base-point multiplication and one
 //! Diffie-Hellman) and proves nothing about the sender; Passerelle's HPKE
 //! auth mode adds a static-static Diffie-Hellman that proves the sender to
-//! every recipient.
+//! every recipient. That one is the same for every message between two
+//! keys: the `passerelle` cases take it from a warmed `Keyring` (the steady
+//! state between established correspondents), the
+//! `passerelle_first_contact` cases compute it every time (`seal`/`open`).
+//!
+//! Passerelle may use a second thread where age uses one: for payloads of
+//! 256 KiB and more (ChaCha20 on one thread, Poly1305 and BLAKE3 on the
+//! other, which also takes the recipients' key encapsulations when
+//! sealing), and when sealing a smaller payload to three recipients or more
+//! (or to two, from 32 KiB), whose encapsulations the two threads share.
 
 // Benches may abort on a setup failure: there is nobody to report it to.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

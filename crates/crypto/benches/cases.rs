@@ -8,14 +8,21 @@
 //! bench target, never built on its own.
 //!
 //! Benchmark ids:
-//! - `seal_<size>/passerelle/<n>_recipients`, `open_<size>/passerelle/<n>_recipients`
+//! - `seal_<size>/passerelle/<n>_recipients`, `open_<size>/passerelle/<n>_recipients`:
+//!   the steady state between established correspondents, through a
+//!   [`Keyring`] that has already sealed to (or opened from) the same keys,
+//!   so the static Diffie-Hellman of HPKE's auth mode is cached;
+//! - `seal_<size>/passerelle_first_contact/<n>_recipients`,
+//!   `open_<size>/passerelle_first_contact/<n>_recipients`: the free
+//!   functions `seal` and `open`, which compute every Diffie-Hellman, as for
+//!   the first message to or from a new correspondent;
 //!   (a caller's [`Hook`] may add its own ids to the same groups);
 //! - `x25519/diffie_hellman`, `x25519/base_point_mult`;
 //! - `chacha20poly1305_encrypt/<size>`.
 
 // Benches may abort on a setup failure: there is nobody to report it to.
-// (Repeated here, not only in the including files, because Cargo also
-// discovers this file as a bench target of its own.)
+// (Repeated here, not only in the including files, for clarity: the crate
+// sets `autobenches = false`, so this file is never a bench of its own.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -26,7 +33,7 @@ use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
 use passerelle_crypto::{
-    CaseId, ContentType, Context, MessageId, PublicKey, SecretKey, open, seal,
+    CaseId, ContentType, Context, Keyring, MessageId, PublicKey, SecretKey, open, seal,
 };
 
 /// One payload size and its label in benchmark ids.
@@ -80,7 +87,7 @@ pub fn payload(len: usize) -> Vec<u8> {
 
 /// Criterion settings for a group over `size`: small cases get the usual 100
 /// samples, large ones fewer and a little longer, so that the whole comparison
-/// (42 benchmarks) runs in about five minutes on two cores.
+/// (60 benchmarks) runs in about seven minutes on two cores.
 pub fn configure(group: &mut BenchmarkGroup<'_, WallTime>, size: usize) {
     let (samples, seconds) = match size {
         0..=4096 => (100, 3),
@@ -147,28 +154,53 @@ pub fn case_id(name: &str, n: usize) -> BenchmarkId {
     BenchmarkId::new(name, format!("{n}_recipients"))
 }
 
-/// Registers `seal_<size>/passerelle/<n>_recipients`.
+/// A keyring holding a copy of `secret`.
+fn keyring_of(secret: &SecretKey) -> Keyring {
+    Keyring::new(SecretKey::from_bytes(&secret.to_bytes()))
+}
+
+/// Registers `seal_<size>/passerelle/<n>_recipients` (a warmed [`Keyring`])
+/// and `seal_<size>/passerelle_first_contact/<n>_recipients` (`seal`).
 pub fn register_seal(group: &mut BenchmarkGroup<'_, WallTime>, size: Size, n: usize) {
     let parties = Parties::new(n);
     let plaintext = payload(size.bytes);
     // Check the case once, outside the measurement, so that a failure is
-    // never what gets timed.
-    let sealed = seal(
-        &parties.sender,
-        &parties.recipient_keys,
-        &parties.context,
-        &plaintext,
-    )
-    .expect("seal");
-    let opened = open(
-        sealed.as_bytes(),
-        &parties.recipients[0],
-        &parties.sender.public_key(),
-    )
-    .expect("open what was sealed");
-    assert_eq!(opened.plaintext.as_bytes(), plaintext.as_slice());
+    // never what gets timed; the keyring's first seal also fills its cache.
+    let mut keyring = keyring_of(&parties.sender);
+    for sealed in [
+        seal(
+            &parties.sender,
+            &parties.recipient_keys,
+            &parties.context,
+            &plaintext,
+        )
+        .expect("seal"),
+        keyring
+            .seal(&parties.recipient_keys, &parties.context, &plaintext)
+            .expect("keyring seal"),
+    ] {
+        let opened = open(
+            sealed.as_bytes(),
+            &parties.recipients[0],
+            &parties.sender.public_key(),
+        )
+        .expect("open what was sealed");
+        assert_eq!(opened.plaintext.as_bytes(), plaintext.as_slice());
+    }
+    assert_eq!(keyring.cached_peers(), n);
 
     group.bench_function(case_id("passerelle", n), |b| {
+        b.iter(|| {
+            keyring
+                .seal(
+                    black_box(&parties.recipient_keys),
+                    &parties.context,
+                    black_box(&plaintext),
+                )
+                .expect("seal")
+        });
+    });
+    group.bench_function(case_id("passerelle_first_contact", n), |b| {
         b.iter(|| {
             seal(
                 &parties.sender,
@@ -181,8 +213,10 @@ pub fn register_seal(group: &mut BenchmarkGroup<'_, WallTime>, size: Size, n: us
     });
 }
 
-/// Registers `open_<size>/passerelle/<n>_recipients`: the first recipient
-/// opens (the position in the list makes no difference to the cost).
+/// Registers `open_<size>/passerelle/<n>_recipients` (a warmed [`Keyring`])
+/// and `open_<size>/passerelle_first_contact/<n>_recipients` (`open`): the
+/// first recipient opens (the position in the list makes no difference to
+/// the cost).
 pub fn register_open(group: &mut BenchmarkGroup<'_, WallTime>, size: Size, n: usize) {
     let parties = Parties::new(n);
     let plaintext = payload(size.bytes);
@@ -196,8 +230,19 @@ pub fn register_open(group: &mut BenchmarkGroup<'_, WallTime>, size: Size, n: us
     let sender = parties.sender.public_key();
     let opened = open(sealed.as_bytes(), &parties.recipients[0], &sender).expect("open");
     assert_eq!(opened.plaintext.as_bytes(), plaintext.as_slice());
+    let mut keyring = keyring_of(&parties.recipients[0]);
+    let opened = keyring.open(sealed.as_bytes(), &sender).expect("open");
+    assert_eq!(opened.plaintext.as_bytes(), plaintext.as_slice());
+    assert_eq!(keyring.cached_peers(), 1);
 
     group.bench_function(case_id("passerelle", n), |b| {
+        b.iter(|| {
+            keyring
+                .open(black_box(sealed.as_bytes()), &sender)
+                .expect("open")
+        });
+    });
+    group.bench_function(case_id("passerelle_first_contact", n), |b| {
         b.iter(|| {
             open(
                 black_box(sealed.as_bytes()),
@@ -209,7 +254,8 @@ pub fn register_open(group: &mut BenchmarkGroup<'_, WallTime>, size: Size, n: us
     });
 }
 
-/// Every seal and open case, 9 each: groups `seal_<size>` and `open_<size>`.
+/// Every seal and open case, 9 of each operation, each measured with and
+/// without the cache: groups `seal_<size>` and `open_<size>`.
 /// `hook` may add other implementations' cases to each group.
 pub fn bench_envelopes(c: &mut Criterion, hook: Hook<'_>) {
     for (op, name) in [(Op::Seal, "seal"), (Op::Open, "open")] {

@@ -217,13 +217,15 @@ mod secret {
             Ok(Self::from_bytes(&bytes))
         }
 
-        pub(crate) fn hpke_private_key(
+        /// X25519 of this key with the u-coordinate `peer`, whose Edwards
+        /// point is `point` (see [`crate::hpke_suite::x25519`]). The caller
+        /// refuses an all-zero result.
+        pub(crate) fn x25519(
             &self,
-        ) -> Result<<crate::hpke_suite::Kem as hpke::Kem>::PrivateKey, Error> {
-            use hpke::Deserializable;
-            let bytes = self.to_bytes();
-            <crate::hpke_suite::Kem as hpke::Kem>::PrivateKey::from_bytes(bytes.as_slice())
-                .map_err(|_| Error::Malformed("a secret key is 32 bytes"))
+            peer: &[u8; 32],
+            point: Option<&curve25519_dalek::EdwardsPoint>,
+        ) -> Zeroizing<[u8; 32]> {
+            crate::hpke_suite::x25519(self.secret.as_bytes(), peer, point)
         }
     }
 

@@ -3,6 +3,7 @@
 //! Integration tests of `passerelle-crypto`, built as one binary.
 
 mod envelope;
+mod keyring;
 mod keys;
 mod shared_vectors;
 mod support;
