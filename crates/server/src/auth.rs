@@ -118,7 +118,10 @@ fn limit(state: &AppState, peer: SocketAddr, login: &str) -> Result<(), ApiError
     prune(&state.login_by_address);
     prune(&state.login_by_account);
     let by_address = state.login_by_address.check_key(&peer.ip()).is_ok();
-    let by_login = state.login_by_account.check_key(&login.to_lowercase()).is_ok();
+    let by_login = state
+        .login_by_account
+        .check_key(&login.to_lowercase())
+        .is_ok();
     if by_address && by_login {
         Ok(())
     } else {
