@@ -123,30 +123,40 @@ impl SqliteStore {
         })
     }
 
-    /// Recipients in account-id order, the order both engines return.
-    async fn recipients_of(&self, pool: &SqlitePool, seq: i64) -> Result<Vec<AccountId>> {
-        let rows = sqlx::query(
-            "SELECT account_id FROM message_recipients WHERE message_seq = ? ORDER BY account_id",
-        )
-        .bind(seq)
-        .fetch_all(pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok(AccountId::from_uuid(r.try_get("account_id")?)))
-            .collect()
-    }
-
     async fn messages_from(
         &self,
         pool: &SqlitePool,
         rows: Vec<SqliteRow>,
     ) -> Result<Vec<StoredMessage>> {
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let recipients = self.recipients_of(pool, row.try_get("seq")?).await?;
-            out.push(self.message_from(row, recipients)?);
+        let seqs = rows
+            .iter()
+            .map(|r| r.try_get::<i64, _>("seq"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut recipients: std::collections::HashMap<i64, Vec<AccountId>> =
+            std::collections::HashMap::new();
+        // One query for the whole page, not one per message: a page is at
+        // most 100 rows, well under SQLite's limit on bound parameters.
+        for chunk in seqs.chunks(500) {
+            let placeholders = vec!["?"; chunk.len()].join(",");
+            let sql = format!(
+                "SELECT message_seq, account_id FROM message_recipients
+                 WHERE message_seq IN ({placeholders}) ORDER BY message_seq, account_id"
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for seq in chunk {
+                query = query.bind(seq);
+            }
+            for row in query.fetch_all(pool).await? {
+                recipients
+                    .entry(row.try_get("message_seq")?)
+                    .or_default()
+                    .push(AccountId::from_uuid(row.try_get("account_id")?));
+            }
         }
-        Ok(out)
+        rows.iter()
+            .zip(seqs)
+            .map(|(row, seq)| self.message_from(row, recipients.remove(&seq).unwrap_or_default()))
+            .collect()
     }
 
     async fn message_on(&self, pool: &SqlitePool, id: MessageId) -> Result<Option<StoredMessage>> {
