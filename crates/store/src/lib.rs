@@ -20,6 +20,8 @@ mod codec;
 mod error;
 pub mod postgres;
 pub mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use at_rest::AtRest;
 pub use error::StoreError;

@@ -4,13 +4,12 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use passerelle_store::bus::{Bus, LocalBus, PgBus};
 use passerelle_store::postgres::PgStore;
 use passerelle_store::sqlite::SqliteStore;
+use passerelle_store::testing::TestDatabase;
 use passerelle_store::{AtRest, Store};
-use sqlx::{Connection, PgConnection};
 
 /// Set to a server URL (`postgres://postgres@127.0.0.1:5432/postgres`) to
 /// run every scenario on PostgreSQL too; the role must create databases.
@@ -66,22 +65,12 @@ pub async fn sqlite() -> Backend {
 /// `server_url`. Panics when anything fails: a suite asked to run on
 /// PostgreSQL must not quietly run on SQLite alone.
 pub async fn postgres(server_url: &str) -> Backend {
-    let name = format!("passerelle_e2e_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(server_url)
+    let database = TestDatabase::create(server_url, "passerelle_e2e")
         .await
-        .unwrap_or_else(|e| panic!("{POSTGRES_URL} is set but PostgreSQL cannot be reached: {e}"));
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{name}""#)))
-        .execute(&mut admin)
-        .await
-        .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
-    admin.close().await.unwrap();
-    // The database exists from here: the guard drops it even on a panic.
-    let database = TestDatabase {
-        server_url: server_url.to_owned(),
-        name,
-    };
-    let url = with_database(server_url, &database.name);
-    let mut backend = instance(&url).await;
+        .unwrap_or_else(|e| {
+            panic!("{POSTGRES_URL} is set but no test database could be made: {e}")
+        });
+    let mut backend = instance(&database.url).await;
     backend.store.migrate().await.unwrap();
     backend._database = Some(database);
     backend
@@ -128,72 +117,4 @@ pub async fn backends() -> Vec<Backend> {
         Err(e) => panic!("{POSTGRES_URL}: {e}"),
     }
     all
-}
-
-/// `url` with its database name replaced, keeping everything else.
-fn with_database(url: &str, database: &str) -> String {
-    let (scheme, rest) = url
-        .split_once("://")
-        .unwrap_or_else(|| panic!("{POSTGRES_URL} is not a URL"));
-    let (before_query, query) = match rest.split_once('?') {
-        Some((before, query)) => (before, Some(query)),
-        None => (rest, None),
-    };
-    let authority = before_query
-        .split_once('/')
-        .map_or(before_query, |(authority, _)| authority);
-    match query {
-        Some(query) => format!("{scheme}://{authority}/{database}?{query}"),
-        None => format!("{scheme}://{authority}/{database}"),
-    }
-}
-
-/// A database created for one test and dropped after it.
-struct TestDatabase {
-    server_url: String,
-    name: String,
-}
-
-impl Drop for TestDatabase {
-    /// `Drop` cannot await and must not block the test's runtime on itself:
-    /// the `DROP DATABASE … WITH (FORCE)` runs on a thread with a runtime of
-    /// its own. Never panics; a failure leaves the database and says so.
-    fn drop(&mut self) {
-        let url = self.server_url.clone();
-        let sql = format!(r#"DROP DATABASE IF EXISTS "{}" WITH (FORCE)"#, self.name);
-        let outcome = std::thread::spawn(move || -> Result<(), String> {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())?;
-            runtime.block_on(async {
-                let drop = async {
-                    let mut admin = PgConnection::connect(&url).await?;
-                    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                        .execute(&mut admin)
-                        .await?;
-                    admin.close().await
-                };
-                match tokio::time::timeout(Duration::from_secs(30), drop).await {
-                    Ok(result) => result.map_err(|e| e.to_string()),
-                    Err(_) => Err("timed out".to_owned()),
-                }
-            })
-        })
-        .join();
-        match outcome {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => eprintln!("warning: test database {} was not dropped: {e}", self.name),
-            Err(_) => eprintln!("warning: test database {} was not dropped", self.name),
-        }
-    }
-}
-
-#[test]
-fn the_database_name_is_replaced_and_the_rest_kept() {
-    assert_eq!(
-        with_database("postgres://u:p%2Fw@h:5433/postgres?sslmode=disable", "t"),
-        "postgres://u:p%2Fw@h:5433/t?sslmode=disable"
-    );
-    assert_eq!(with_database("postgres://h", "t"), "postgres://h/t");
 }
