@@ -38,6 +38,14 @@ pub struct SqliteStore {
     at_rest: AtRest,
 }
 
+/// A message's columns with its recipients folded in, as hexadecimal ids
+/// joined by commas: one query gives a whole page, recipients included.
+macro_rules! message_columns {
+    () => {
+        "m.*, (SELECT group_concat(hex(account_id)) FROM message_recipients WHERE message_seq = m.seq) AS recipients"
+    };
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the database file at `path`.
     pub async fn open(path: &Path, at_rest: AtRest) -> Result<Self> {
@@ -102,10 +110,23 @@ impl SqliteStore {
         })
     }
 
-    fn message_from(&self, row: &SqliteRow, recipients: Vec<AccountId>) -> Result<StoredMessage> {
+    /// A message row selected with [`message_columns`].
+    fn message_from(&self, row: &SqliteRow) -> Result<StoredMessage> {
         let reason = self
             .at_rest
             .open_opt("messages.hold_reason", row.try_get("hold_reason")?)?;
+        let mut recipients = row
+            .try_get::<Option<String>, _>("recipients")?
+            .unwrap_or_default()
+            .split(',')
+            .filter(|hex| !hex.is_empty())
+            .map(|hex| {
+                Uuid::try_parse(hex)
+                    .map(AccountId::from_uuid)
+                    .map_err(|_| StoreError::Corrupt("a recipient id is not a UUID"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        recipients.sort();
         Ok(StoredMessage {
             id: MessageId::from_uuid(row.try_get("id")?),
             seq: row.try_get("seq")?,
@@ -123,48 +144,16 @@ impl SqliteStore {
         })
     }
 
-    async fn messages_from(
-        &self,
-        pool: &SqlitePool,
-        rows: Vec<SqliteRow>,
-    ) -> Result<Vec<StoredMessage>> {
-        let seqs = rows
-            .iter()
-            .map(|r| r.try_get::<i64, _>("seq"))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut recipients: std::collections::HashMap<i64, Vec<AccountId>> =
-            std::collections::HashMap::new();
-        // One query for the whole page, not one per message: a page is at
-        // most 100 rows, well under SQLite's limit on bound parameters.
-        for chunk in seqs.chunks(500) {
-            let placeholders = vec!["?"; chunk.len()].join(",");
-            let sql = format!(
-                "SELECT message_seq, account_id FROM message_recipients
-                 WHERE message_seq IN ({placeholders}) ORDER BY message_seq, account_id"
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for seq in chunk {
-                query = query.bind(seq);
-            }
-            for row in query.fetch_all(pool).await? {
-                recipients
-                    .entry(row.try_get("message_seq")?)
-                    .or_default()
-                    .push(AccountId::from_uuid(row.try_get("account_id")?));
-            }
-        }
-        rows.iter()
-            .zip(seqs)
-            .map(|(row, seq)| self.message_from(row, recipients.remove(&seq).unwrap_or_default()))
-            .collect()
-    }
-
     async fn message_on(&self, pool: &SqlitePool, id: MessageId) -> Result<Option<StoredMessage>> {
-        let rows = sqlx::query("SELECT * FROM messages WHERE id = ?")
-            .bind(id.as_uuid())
-            .fetch_all(pool)
-            .await?;
-        Ok(self.messages_from(pool, rows).await?.into_iter().next())
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages m WHERE m.id = ?"
+        ))
+        .bind(id.as_uuid())
+        .fetch_all(pool)
+        .await?;
+        rows.first().map(|row| self.message_from(row)).transpose()
     }
 
     async fn link(
@@ -531,19 +520,27 @@ impl Store for SqliteStore {
     }
 
     async fn current_keys(&self, accounts: &[AccountId]) -> Result<Vec<KeyRecord>> {
-        let mut out = Vec::with_capacity(accounts.len());
-        for account in accounts {
-            let row = sqlx::query(
-                "SELECT * FROM device_keys WHERE account_id = ? ORDER BY version DESC LIMIT 1",
-            )
-            .bind(account.as_uuid())
-            .fetch_optional(&self.reader)
-            .await?;
-            if let Some(row) = row {
-                out.push(key_from_row(&row)?);
+        // One query for them all: a case has a handful of parties, far under
+        // SQLite's limit on bound parameters, and chunks keep it so.
+        let mut current = std::collections::HashMap::with_capacity(accounts.len());
+        for chunk in accounts.chunks(500) {
+            let sql = format!(
+                "SELECT k.* FROM device_keys k
+                 WHERE k.account_id IN ({})
+                   AND k.version = (SELECT MAX(version) FROM device_keys WHERE account_id = k.account_id)",
+                vec!["?"; chunk.len()].join(",")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for account in chunk {
+                query = query.bind(account.as_uuid());
+            }
+            for row in query.fetch_all(&self.reader).await? {
+                let key = key_from_row(&row)?;
+                current.insert(key.account, key);
             }
         }
-        Ok(out)
+        // In the order asked for.
+        Ok(accounts.iter().filter_map(|a| current.remove(a)).collect())
     }
 
     async fn insert_message(&self, message: &NewMessage, now: Timestamp) -> Result<StoredMessage> {
@@ -622,19 +619,23 @@ impl Store for SqliteStore {
         query: MailboxQuery,
     ) -> Result<Vec<StoredMessage>> {
         let rows = match mailbox {
-            Mailbox::Inbox => sqlx::query(
-                "SELECT m.* FROM message_recipients r JOIN messages m ON m.seq = r.message_seq
+            Mailbox::Inbox => sqlx::query(concat!(
+                "SELECT ",
+                message_columns!(),
+                " FROM message_recipients r JOIN messages m ON m.seq = r.message_seq
                  WHERE r.account_id = ?1 AND m.sender_id != ?1
                    AND (?2 IS NULL OR m.case_id = ?2) AND (?3 IS NULL OR r.message_seq < ?3)
                    AND (NOT ?5 OR m.status IN ('delivered', 'read'))
-                 ORDER BY r.message_seq DESC LIMIT ?4",
-            ),
-            Mailbox::Outbox => sqlx::query(
-                "SELECT m.* FROM messages m
+                 ORDER BY r.message_seq DESC LIMIT ?4"
+            )),
+            Mailbox::Outbox => sqlx::query(concat!(
+                "SELECT ",
+                message_columns!(),
+                " FROM messages m
                  WHERE m.sender_id = ?1
                    AND (?2 IS NULL OR m.case_id = ?2) AND (?3 IS NULL OR m.seq < ?3)
-                 ORDER BY m.seq DESC LIMIT ?4",
-            ),
+                 ORDER BY m.seq DESC LIMIT ?4"
+            )),
         };
         let rows = rows
             .bind(account.as_uuid())
@@ -645,8 +646,11 @@ impl Store for SqliteStore {
             Mailbox::Inbox => rows.bind(query.relayed_only),
             Mailbox::Outbox => rows,
         };
-        self.messages_from(&self.reader, rows.fetch_all(&self.reader).await?)
-            .await
+        rows.fetch_all(&self.reader)
+            .await?
+            .iter()
+            .map(|row| self.message_from(row))
+            .collect()
     }
 }
 

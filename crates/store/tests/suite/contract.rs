@@ -2,7 +2,7 @@
 
 use jiff::{Timestamp, ToSpan};
 use passerelle_domain::{
-    HoldReason, LegalSituation, Membership, MessageStatus, Relationship, Role,
+    AccountId, HoldReason, LegalSituation, Membership, MessageStatus, Relationship, Role,
 };
 use passerelle_store::{
     Mailbox, MailboxQuery, NewAccount, NewCase, NewInvitation, NewMessage, Store, StoreError,
@@ -457,5 +457,71 @@ async fn concurrent_inserts_are_all_stored_and_replays_refused_alone() {
             }
         }
         assert_eq!(seen, 180, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn an_insert_naming_an_unknown_account_fails_alone_among_concurrent_ones() {
+    for b in backends::all().await {
+        let (case, worker) = case_with_worker(&*b.store).await;
+        let mut tasks = Vec::new();
+        for i in 0..60u32 {
+            let store = b.store.clone();
+            // Every twentieth names a recipient who does not exist: on
+            // SQLite it lands in a batch with its neighbours.
+            let recipient = if i % 20 == 7 {
+                AccountId::random()
+            } else {
+                worker.id
+            };
+            tasks.push(tokio::spawn(async move {
+                let mut envelope_id = [0u8; 16];
+                envelope_id[..4].copy_from_slice(&i.to_be_bytes());
+                store
+                    .insert_message(
+                        &NewMessage {
+                            case: case.id,
+                            sender: worker.id,
+                            envelope_id: uuid::Uuid::from_bytes(envelope_id),
+                            envelope: vec![9; 64],
+                            recipients: vec![recipient],
+                            on_behalf_of: None,
+                            status: MessageStatus::Delivered { in_person: false },
+                        },
+                        now(),
+                    )
+                    .await
+            }));
+        }
+        let mut stored = Vec::new();
+        let mut refused = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(message) => stored.push(message),
+                Err(StoreError::NotFound) => refused += 1,
+                Err(other) => panic!("{}: {other}", b.name),
+            }
+        }
+        assert_eq!((stored.len(), refused), (57, 3), "{}", b.name);
+        for message in &stored {
+            let back = b.store.message(message.id).await.unwrap().unwrap();
+            assert_eq!(back.recipients, vec![worker.id], "{}", b.name);
+            assert_eq!(back.seq, message.seq, "{}", b.name);
+        }
+        let page = b
+            .store
+            .mailbox(
+                worker.id,
+                Mailbox::Outbox,
+                MailboxQuery {
+                    case: None,
+                    before: None,
+                    limit: 100,
+                    relayed_only: false,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.len(), 57, "{}", b.name);
     }
 }
