@@ -69,3 +69,11 @@ id!(
     /// A stored message, as the server names it.
     MessageId
 );
+id!(
+    /// One record in a case's consent history.
+    ConsentId
+);
+id!(
+    /// A no-contact restriction.
+    RestrictionId
+);

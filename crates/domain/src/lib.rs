@@ -1,13 +1,20 @@
 //! The words of the work and the rules between them, with no I/O: who a
 //! person is to a case, and how a relayed message moves from sender to
-//! reader. The store persists these types; the server asks them questions.
+//! reader, what consent and restrictions allow. The store persists these types; the server asks them questions.
 
 mod case;
+mod consent;
 mod ids;
 mod message;
+pub mod policy;
+pub mod receipt;
 mod role;
 
 pub use case::{CaseStatus, LegalSituation, Membership, Party, Relationship};
-pub use ids::{AccountId, CaseId, MessageId, ServiceId};
+pub use consent::{
+    ConsentChange, ConsentMethod, ConsentRecord, Restriction, RestrictionKind, Scope, Scopes,
+    UnknownName, effective_scopes,
+};
+pub use ids::{AccountId, CaseId, ConsentId, MessageId, RestrictionId, ServiceId};
 pub use message::{HoldReason, MessageStatus, TransitionError};
 pub use role::Role;
