@@ -20,6 +20,7 @@ const NONCE_LEN: usize = 12;
 pub struct AtRest {
     cipher: ChaCha20Poly1305,
     lookup: Zeroizing<[u8; 32]>,
+    audit: Zeroizing<[u8; 32]>,
 }
 
 impl AtRest {
@@ -31,10 +32,27 @@ impl AtRest {
         // 32-byte outputs are always within HKDF-SHA256's limit.
         let _ = hkdf.expand(b"field-encryption", field.as_mut_slice());
         let _ = hkdf.expand(b"lookup-index", lookup.as_mut_slice());
+        let mut audit = Zeroizing::new([0u8; 32]);
+        let _ = hkdf.expand(b"audit-chain", audit.as_mut_slice());
         Self {
             cipher: ChaCha20Poly1305::new(&(*field).into()),
             lookup,
+            audit,
         }
+    }
+
+    /// Keys the audit chain with `keys/audit-checkpoint.key` instead of a
+    /// key derived from the data-at-rest key.
+    #[must_use]
+    pub fn with_audit_key(mut self, checkpoint: &[u8; 32]) -> Self {
+        let hkdf = Hkdf::<Sha256>::new(Some(b"passerelle/audit"), checkpoint);
+        let _ = hkdf.expand(b"audit-chain", self.audit.as_mut_slice());
+        self
+    }
+
+    /// The audit chain's HMAC key.
+    pub(crate) fn audit_key(&self) -> &[u8] {
+        self.audit.as_slice()
     }
 
     /// Encrypts one field. `column` (for example `accounts.display_name`) is

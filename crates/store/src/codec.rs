@@ -3,7 +3,8 @@
 
 use jiff::Timestamp;
 use passerelle_domain::{
-    CaseStatus, HoldReason, LegalSituation, Membership, MessageStatus, Relationship, Role,
+    CaseStatus, ConsentChange, ConsentMethod, HoldReason, LegalSituation, Membership,
+    MessageStatus, Relationship, RestrictionKind, Role, Scopes,
 };
 
 use crate::StoreError;
@@ -136,6 +137,66 @@ pub fn key_from(bytes: Vec<u8>) -> Result<[u8; 32], StoreError> {
 
 pub fn hash_from(bytes: &[u8; 32]) -> Vec<u8> {
     bytes.to_vec()
+}
+
+/// A consent change as (change, scopes, valid_from, valid_until) columns.
+pub fn consent_columns(change: &ConsentChange) -> (&'static str, i64, Option<i64>, Option<i64>) {
+    match change {
+        ConsentChange::Grant {
+            scopes,
+            valid_from,
+            valid_until,
+        } => (
+            "grant",
+            i64::from(scopes.bits()),
+            Some(micros(*valid_from)),
+            valid_until.map(micros),
+        ),
+        ConsentChange::Revoke { scopes } => ("revoke", i64::from(scopes.bits()), None, None),
+    }
+}
+
+/// A consent change back from its columns.
+pub fn consent_change_from(
+    change: &str,
+    scopes: i64,
+    valid_from: Option<i64>,
+    valid_until: Option<i64>,
+) -> Result<ConsentChange, StoreError> {
+    let scopes = u8::try_from(scopes)
+        .ok()
+        .and_then(Scopes::from_bits)
+        .ok_or(StoreError::Corrupt("unknown consent scopes"))?;
+    match (change, valid_from) {
+        ("grant", Some(from)) => Ok(ConsentChange::Grant {
+            scopes,
+            valid_from: timestamp(from)?,
+            valid_until: valid_until.map(timestamp).transpose()?,
+        }),
+        ("revoke", _) => Ok(ConsentChange::Revoke { scopes }),
+        _ => Err(StoreError::Corrupt("unknown consent change")),
+    }
+}
+
+/// A consent method back from its text.
+pub fn method_from(text: &str) -> Result<ConsentMethod, StoreError> {
+    text.parse()
+        .map_err(|_| StoreError::Corrupt("unknown consent method"))
+}
+
+/// A restriction kind back from its text.
+pub fn restriction_kind_from(text: &str) -> Result<RestrictionKind, StoreError> {
+    text.parse()
+        .map_err(|_| StoreError::Corrupt("unknown restriction kind"))
+}
+
+/// An optional 32-byte hash back from its column.
+pub fn hash32_from(bytes: Option<Vec<u8>>) -> Result<Option<[u8; 32]>, StoreError> {
+    bytes
+        .map(|b| {
+            <[u8; 32]>::try_from(b.as_slice()).map_err(|_| StoreError::Corrupt("bad hash length"))
+        })
+        .transpose()
 }
 
 #[cfg(test)]

@@ -10,15 +10,19 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use passerelle_domain::{
-    AccountId, CaseId, CaseStatus, LegalSituation, Membership, MessageId, MessageStatus, Party,
-    Relationship, Role, ServiceId,
+    AccountId, CaseId, CaseStatus, ConsentRecord, LegalSituation, Membership, MessageId,
+    MessageStatus, Party, Relationship, Restriction, RestrictionId, Role, ServiceId,
 };
 
+use crate::audit::{AuditEntry, AuditFilter, AuditRecord};
+
 mod at_rest;
+pub mod audit;
 pub mod bus;
 mod codec;
 mod error;
 pub mod postgres;
+mod rows;
 pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -341,4 +345,32 @@ pub trait Store: Send + Sync + 'static {
         mailbox: Mailbox,
         query: MailboxQuery,
     ) -> Result<Vec<StoredMessage>>;
+
+    /// Appends a consent record; records are never changed afterwards.
+    async fn record_consent(&self, record: &ConsentRecord) -> Result<()>;
+    /// A case's consent history, oldest first.
+    async fn consents(&self, case: CaseId) -> Result<Vec<ConsentRecord>>;
+    /// Records a restriction.
+    async fn impose_restriction(&self, restriction: &Restriction) -> Result<()>;
+    /// Lifts a restriction of `case`: `NotFound` if it has no such one,
+    /// `Conflict` if it is already lifted.
+    async fn lift_restriction(
+        &self,
+        case: CaseId,
+        id: RestrictionId,
+        by: AccountId,
+        now: Timestamp,
+    ) -> Result<Restriction>;
+    /// A case's restrictions, lifted ones included, oldest first.
+    async fn restrictions(&self, case: CaseId) -> Result<Vec<Restriction>>;
+
+    /// Appends rows to the audit chain, in order, durably.
+    async fn append_audit(&self, entries: &[AuditEntry]) -> Result<()>;
+    /// Audit rows in seq order, after `after` (a seq), at most `limit`.
+    async fn audit_trail(
+        &self,
+        filter: AuditFilter,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>>;
 }

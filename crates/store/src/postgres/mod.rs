@@ -23,6 +23,8 @@ use crate::{
     NewInvitation, NewMessage, Result, Service, Store, StoreError, StoredMessage,
 };
 
+mod consent;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
 type Query<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
@@ -621,6 +623,45 @@ impl Store for PgStore {
             Mailbox::Outbox => rows,
         };
         self.messages_from(rows.fetch_all(&self.pool).await?).await
+    }
+
+    async fn record_consent(&self, record: &passerelle_domain::ConsentRecord) -> Result<()> {
+        self.insert_consent(record).await
+    }
+
+    async fn consents(&self, case: CaseId) -> Result<Vec<passerelle_domain::ConsentRecord>> {
+        self.select_consents(case).await
+    }
+
+    async fn impose_restriction(&self, restriction: &passerelle_domain::Restriction) -> Result<()> {
+        self.insert_restriction(restriction).await
+    }
+
+    async fn lift_restriction(
+        &self,
+        case: CaseId,
+        id: passerelle_domain::RestrictionId,
+        by: AccountId,
+        now: Timestamp,
+    ) -> Result<passerelle_domain::Restriction> {
+        self.update_lift(case, id, by, now).await
+    }
+
+    async fn restrictions(&self, case: CaseId) -> Result<Vec<passerelle_domain::Restriction>> {
+        self.select_restrictions(case).await
+    }
+
+    async fn append_audit(&self, entries: &[crate::audit::AuditEntry]) -> Result<()> {
+        self.append(entries).await
+    }
+
+    async fn audit_trail(
+        &self,
+        filter: crate::audit::AuditFilter,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::audit::AuditRecord>> {
+        self.select_audit(filter, after, limit).await
     }
 }
 

@@ -16,12 +16,15 @@
 //! one bad insert gets the error and its neighbours are still stored.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use sqlx::{Connection, Row as _, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use crate::{Result, StoreError};
+use crate::audit::{AuditEntry, AuditRecord, GENESIS};
+use crate::codec::{key_from, micros};
+use crate::{AtRest, Result, StoreError};
 
 /// The most inserts committed together.
 const MAX_BATCH: usize = 256;
@@ -42,28 +45,51 @@ pub(super) struct Insert {
     pub recipients: Vec<Uuid>,
 }
 
+/// What one caller queued: a message, or rows for the audit chain. The
+/// audit chain is extended only here, so its rows are numbered and linked
+/// by one task in one order.
+enum Work {
+    Message(Insert),
+    Audit(Vec<AuditEntry>),
+}
+
 struct Job {
-    insert: Insert,
+    work: Work,
     reply: oneshot::Sender<Result<i64>>,
 }
 
 /// The queue to the writer task.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(super) struct Writer(mpsc::Sender<Job>);
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Writer")
+    }
+}
 
 impl Writer {
     /// Starts the writer task on `pool` (the one-connection writer pool).
-    pub fn spawn(pool: SqlitePool) -> Self {
+    pub fn spawn(pool: SqlitePool, key: Arc<AtRest>) -> Self {
         let (sender, receiver) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(pool, receiver));
+        tokio::spawn(run(pool, key, receiver));
         Self(sender)
     }
 
     /// Inserts, returning the message's `seq` once it is durable.
     pub async fn insert(&self, insert: Insert) -> Result<i64> {
+        self.queue(Work::Message(insert)).await
+    }
+
+    /// Appends to the audit chain, returning the last row's seq once durable.
+    pub async fn audit(&self, entries: Vec<AuditEntry>) -> Result<i64> {
+        self.queue(Work::Audit(entries)).await
+    }
+
+    async fn queue(&self, work: Work) -> Result<i64> {
         let (reply, answer) = oneshot::channel();
         self.0
-            .send(Job { insert, reply })
+            .send(Job { work, reply })
             .await
             .map_err(|_| StoreError::Unavailable("the database writer has stopped"))?;
         answer
@@ -72,7 +98,7 @@ impl Writer {
     }
 }
 
-async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
+async fn run(pool: SqlitePool, key: Arc<AtRest>, mut queue: mpsc::Receiver<Job>) {
     while let Some(first) = queue.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -81,11 +107,11 @@ async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let committed = match commit_batched(&pool, &batch).await {
+        let committed = match commit_batched(&pool, &key, &batch).await {
             Ok(outcomes) => Ok(outcomes),
             Err(error) => {
                 tracing::warn!(%error, size = batch.len(), "a batch of messages is written again one by one");
-                commit(&pool, &batch).await
+                commit(&pool, &key, &batch).await
             }
         };
         match committed {
@@ -113,19 +139,30 @@ const REPLAYED: &str = "this message id was already used";
 
 /// The whole batch in five statements: replays are answered as conflicts,
 /// everything else is inserted.
-async fn commit_batched(pool: &SqlitePool, batch: &[Job]) -> Result<Vec<Result<i64>>> {
+async fn commit_batched(
+    pool: &SqlitePool,
+    key: &AtRest,
+    batch: &[Job],
+) -> Result<Vec<Result<i64>>> {
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let messages: Vec<&Insert> = batch
+        .iter()
+        .filter_map(|job| match &job.work {
+            Work::Message(insert) => Some(insert),
+            Work::Audit(_) => None,
+        })
+        .collect();
 
     let mut replayed = HashSet::new();
-    for chunk in batch.chunks(MAX_PARAMETERS / 2) {
+    for chunk in messages.chunks(MAX_PARAMETERS / 2) {
         let sql = format!(
             "SELECT sender_id, envelope_id FROM messages WHERE (sender_id, envelope_id) IN (VALUES {})",
             vec!["(?, ?)"; chunk.len()].join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-        for job in chunk {
-            query = query.bind(job.insert.sender).bind(job.insert.envelope_id);
+        for m in chunk {
+            query = query.bind(m.sender).bind(m.envelope_id);
         }
         for row in query.fetch_all(&mut *tx).await? {
             replayed.insert((row.try_get::<Uuid, _>(0)?, row.try_get::<Uuid, _>(1)?));
@@ -133,19 +170,18 @@ async fn commit_batched(pool: &SqlitePool, batch: &[Job]) -> Result<Vec<Result<i
     }
     // A message is stored once: a second copy in the same batch is a replay
     // too, and so is anything already in the table.
-    let mut fresh = Vec::with_capacity(batch.len());
-    for job in batch {
-        let key = (job.insert.sender, job.insert.envelope_id);
-        fresh.push(replayed.insert(key));
-    }
+    let fresh: Vec<bool> = messages
+        .iter()
+        .map(|m| replayed.insert((m.sender, m.envelope_id)))
+        .collect();
 
     const COLUMNS: usize = 11;
     let mut seqs: HashMap<Uuid, i64> = HashMap::with_capacity(batch.len());
-    let inserts: Vec<&Insert> = batch
+    let inserts: Vec<&Insert> = messages
         .iter()
         .zip(&fresh)
         .filter(|(_, fresh)| **fresh)
-        .map(|(job, _)| &job.insert)
+        .map(|(m, _)| *m)
         .collect();
     for chunk in inserts.chunks(MAX_PARAMETERS / COLUMNS) {
         let sql = format!(
@@ -193,32 +229,103 @@ async fn commit_batched(pool: &SqlitePool, batch: &[Job]) -> Result<Vec<Result<i
         }
         query.execute(&mut *tx).await?;
     }
+    // The audit rows of the batch, in queue order, in one chain extension.
+    let entries: Vec<&AuditEntry> = batch
+        .iter()
+        .filter_map(|job| match &job.work {
+            Work::Audit(entries) => Some(entries.iter()),
+            Work::Message(_) => None,
+        })
+        .flatten()
+        .collect();
+    let mut last_audit = extend_chain(&mut tx, key, &entries).await?;
     tx.commit().await?;
 
+    // Answers, in queue order: each audit job gets the seq of its last row.
+    let mut fresh = fresh.into_iter();
+    let mut ends: Vec<i64> = Vec::new();
+    for job in batch.iter().rev() {
+        if let Work::Audit(entries) = &job.work {
+            ends.push(last_audit);
+            last_audit -= i64::try_from(entries.len()).unwrap_or(i64::MAX);
+        }
+    }
     batch
         .iter()
-        .zip(fresh)
-        .map(|(job, fresh)| {
-            if !fresh {
-                return Ok(Err(StoreError::Conflict(REPLAYED)));
+        .map(|job| match &job.work {
+            Work::Audit(_) => Ok(Ok(ends.pop().unwrap_or_default())),
+            Work::Message(insert) => {
+                if !fresh.next().unwrap_or(false) {
+                    return Ok(Err(StoreError::Conflict(REPLAYED)));
+                }
+                seqs.get(&insert.id)
+                    .map(|seq| Ok(*seq))
+                    .ok_or(StoreError::Corrupt(
+                        "an inserted message has no sequence number",
+                    ))
             }
-            seqs.get(&job.insert.id)
-                .map(|seq| Ok(*seq))
-                .ok_or(StoreError::Corrupt(
-                    "an inserted message has no sequence number",
-                ))
         })
         .collect()
 }
 
+/// Appends `entries` after the chain's current head, inside `conn`'s
+/// transaction; returns the new head's seq.
+pub(super) async fn extend_chain(
+    conn: &mut SqliteConnection,
+    key: &AtRest,
+    entries: &[&AuditEntry],
+) -> Result<i64> {
+    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    let (mut seq, mut hash) = match head {
+        Some(row) => (row.try_get::<i64, _>(0)?, key_from(row.try_get(1)?)?),
+        None => (0, GENESIS),
+    };
+    const COLUMNS: usize = 11;
+    for chunk in entries.chunks(MAX_PARAMETERS / COLUMNS) {
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor_id, action, object_kind, object_id, case_id,
+                                    owner_id, outcome, prev_hash, hash) VALUES {}",
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+        for entry in chunk {
+            let record = AuditRecord::chained(key, seq + 1, hash, entry)?;
+            seq = record.seq;
+            hash = record.hash;
+            query = query
+                .bind(record.seq)
+                .bind(micros(record.at))
+                .bind(record.actor.map(|a| a.as_uuid()))
+                .bind(record.action)
+                .bind(record.object_kind)
+                .bind(record.object_id)
+                .bind(record.case.map(|c| c.as_uuid()))
+                .bind(record.owner.map(|o| o.as_uuid()))
+                .bind(record.outcome)
+                .bind(record.prev_hash.to_vec())
+                .bind(record.hash.to_vec());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(seq)
+}
+
 /// One message at a time, each under its own savepoint.
-async fn commit(pool: &SqlitePool, batch: &[Job]) -> Result<Vec<Result<i64>>> {
+async fn commit(pool: &SqlitePool, key: &AtRest, batch: &[Job]) -> Result<Vec<Result<i64>>> {
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch {
         sqlx::query("SAVEPOINT one").execute(&mut *tx).await?;
-        match insert_one(&mut tx, &job.insert).await {
+        let done = match &job.work {
+            Work::Message(insert) => insert_one(&mut tx, insert).await,
+            Work::Audit(entries) => {
+                extend_chain(&mut tx, key, &entries.iter().collect::<Vec<_>>()).await
+            }
+        };
+        match done {
             Ok(seq) => outcomes.push(Ok(seq)),
             Err(error) => {
                 sqlx::query("ROLLBACK TO one").execute(&mut *tx).await?;

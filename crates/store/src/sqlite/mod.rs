@@ -2,6 +2,7 @@
 //! writer connection beside a pool of read-only ones.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -17,6 +18,7 @@ use uuid::Uuid;
 
 use crate::codec::*;
 
+mod consent;
 mod group_commit;
 use crate::{
     Account, AtRest, Case, Credentials, KeyRecord, Mailbox, MailboxQuery, NewAccount, NewCase,
@@ -35,7 +37,7 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// Message inserts go through one task that commits them in batches.
     messages: Writer,
-    at_rest: AtRest,
+    at_rest: Arc<AtRest>,
 }
 
 /// A message's columns with its recipients folded in, as hexadecimal ids
@@ -49,6 +51,7 @@ macro_rules! message_columns {
 impl SqliteStore {
     /// Opens (creating if needed) the database file at `path`.
     pub async fn open(path: &Path, at_rest: AtRest) -> Result<Self> {
+        let at_rest = Arc::new(at_rest);
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -66,7 +69,7 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await?;
         Ok(Self {
-            messages: Writer::spawn(writer.clone()),
+            messages: Writer::spawn(writer.clone(), at_rest.clone()),
             writer,
             reader,
             at_rest,
@@ -651,6 +654,45 @@ impl Store for SqliteStore {
             .iter()
             .map(|row| self.message_from(row))
             .collect()
+    }
+
+    async fn record_consent(&self, record: &passerelle_domain::ConsentRecord) -> Result<()> {
+        self.insert_consent(record).await
+    }
+
+    async fn consents(&self, case: CaseId) -> Result<Vec<passerelle_domain::ConsentRecord>> {
+        self.select_consents(case).await
+    }
+
+    async fn impose_restriction(&self, restriction: &passerelle_domain::Restriction) -> Result<()> {
+        self.insert_restriction(restriction).await
+    }
+
+    async fn lift_restriction(
+        &self,
+        case: CaseId,
+        id: passerelle_domain::RestrictionId,
+        by: AccountId,
+        now: Timestamp,
+    ) -> Result<passerelle_domain::Restriction> {
+        self.update_lift(case, id, by, now).await
+    }
+
+    async fn restrictions(&self, case: CaseId) -> Result<Vec<passerelle_domain::Restriction>> {
+        self.select_restrictions(case).await
+    }
+
+    async fn append_audit(&self, entries: &[crate::audit::AuditEntry]) -> Result<()> {
+        self.append(entries).await
+    }
+
+    async fn audit_trail(
+        &self,
+        filter: crate::audit::AuditFilter,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::audit::AuditRecord>> {
+        self.select_audit(filter, after, limit).await
     }
 }
 

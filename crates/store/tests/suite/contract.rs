@@ -10,11 +10,11 @@ use passerelle_store::{
 
 use crate::backends;
 
-fn now() -> Timestamp {
+pub fn now() -> Timestamp {
     "2026-11-23T10:00:00Z".parse().unwrap()
 }
 
-fn account(login: &str, role: Role) -> NewAccount {
+pub fn account(login: &str, role: Role) -> NewAccount {
     NewAccount {
         role,
         service: None,
@@ -25,7 +25,7 @@ fn account(login: &str, role: Role) -> NewAccount {
     }
 }
 
-async fn case_with_worker(
+pub async fn case_with_worker(
     store: &dyn Store,
 ) -> (passerelle_store::Case, passerelle_store::Account) {
     let service = store
