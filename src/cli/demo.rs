@@ -13,7 +13,7 @@ use passerelle::client::{
     status_text,
 };
 use passerelle_crypto::SecretKey;
-use passerelle_domain::{AccountId, LegalSituation, Relationship, Role};
+use passerelle_domain::{AccountId, ConsentMethod, LegalSituation, Relationship, Role, Scope};
 use passerelle_server::{AppState, Limits, SystemClock};
 use passerelle_store::sqlite::SqliteStore;
 use passerelle_store::{AtRest, NewAccount, Store};
@@ -158,6 +158,17 @@ async fn play(url: &str) -> anyhow::Result<Vec<&'static str>> {
         .redeem(&join(mother_code, "nadia", "Nadia Benali"))
         .await?
         .account;
+    claire
+        .grant_consent(
+            case,
+            nadia_account.id,
+            &[Scope::Messages, Scope::Visits],
+            ConsentMethod::InPerson,
+        )
+        .await?;
+    println!(
+        "  During a visit Karim agrees, in person, that his mother may exchange messages and ask for visits; Claire records it."
+    );
     let mut nadia = Client::new(url)?;
     nadia.login("nadia", PASSWORD).await?;
     let nadia_key = device_key()?;

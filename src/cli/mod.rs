@@ -38,6 +38,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Generate a key pair; the private key is wrapped under a passphrase.
     Keygen {
         /// Write the key here (refuses to overwrite) instead of standard output.
@@ -201,6 +206,16 @@ enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the whole hash chain: exits non-zero at the first edited,
+    /// deleted, inserted or reordered row.
+    Verify {
+        #[command(flatten)]
+        service: server::ServiceArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum AdminCommand {
     /// Create a service and its first coordinator. The password comes from
     /// `PASSERELLE_ADMIN_PASSWORD`, or is asked on the terminal.
@@ -224,6 +239,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { service, listen } => runtime()?.block_on(server::serve(service, listen)),
         Command::Migrate { service } => runtime()?.block_on(server::migrate(service)),
+        Command::Audit {
+            command: AuditCommand::Verify { service },
+        } => runtime()?.block_on(server::verify_audit(service)),
         Command::Admin {
             command:
                 AdminCommand::CreateCoordinator {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use passerelle_domain::Role;
 use passerelle_server::{AppState, Limits, SystemClock};
+use passerelle_store::audit::{AuditFilter, ChainCheck};
 use passerelle_store::bus::{Bus, LocalBus, PgBus};
 use passerelle_store::postgres::PgStore;
 use passerelle_store::sqlite::SqliteStore;
@@ -92,6 +93,39 @@ fn key_file(dir: &Path, name: &str) -> anyhow::Result<zeroize::Zeroizing<[u8; 32
     Ok(key)
 }
 
+/// The data-at-rest key, with the audit chain keyed by the checkpoint key.
+fn server_keys(args: &ServiceArgs) -> anyhow::Result<AtRest> {
+    let checkpoint = key_file(&args.keys_dir, "audit-checkpoint.key")?;
+    Ok(AtRest::new(&*key_file(&args.keys_dir, "data-at-rest.key")?).with_audit_key(&checkpoint))
+}
+
+/// `passerelle audit verify`: walks the whole chain in order.
+pub async fn verify_audit(args: ServiceArgs) -> anyhow::Result<()> {
+    let store = open_store(&args).await?;
+    store.migrate().await.context("migrations failed")?;
+    let key = server_keys(&args)?;
+    let mut check = ChainCheck::default();
+    loop {
+        let page = store
+            .audit_trail(AuditFilter::All, check.seq, 5_000)
+            .await
+            .context("cannot read the audit trail")?;
+        if page.is_empty() {
+            break;
+        }
+        for record in &page {
+            check.next(&key, record)?;
+        }
+    }
+    println!(
+        "The audit trail is intact: {} rows, last row {} with digest {}.",
+        check.rows,
+        check.seq,
+        hex::encode(check.head)
+    );
+    Ok(())
+}
+
 /// Opens the store the arguments name, creating what a first start needs.
 pub async fn open_store(args: &ServiceArgs) -> anyhow::Result<Arc<dyn Store>> {
     Ok(open_store_and_bus(args).await?.0)
@@ -102,8 +136,7 @@ pub async fn open_store(args: &ServiceArgs) -> anyhow::Result<Arc<dyn Store>> {
 pub async fn open_store_and_bus(
     args: &ServiceArgs,
 ) -> anyhow::Result<(Arc<dyn Store>, Arc<dyn Bus>)> {
-    let at_rest = AtRest::new(&*key_file(&args.keys_dir, "data-at-rest.key")?);
-    key_file(&args.keys_dir, "audit-checkpoint.key")?;
+    let at_rest = server_keys(args)?;
     let url = &args.database_url.0;
     if url.starts_with("sqlite:") {
         let path = passerelle_store::sqlite::path_from_url(url);

@@ -17,7 +17,7 @@ use std::fmt;
 use std::time::Duration;
 
 use passerelle_crypto::PublicKey;
-use passerelle_domain::{AccountId, CaseId, MessageId, Role};
+use passerelle_domain::{AccountId, CaseId, ConsentMethod, ConsentRecord, MessageId, Role, Scope};
 use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -207,6 +207,28 @@ impl Client {
         };
         self.call(
             self.request(Method::POST, &format!("cases/{case}/invitations"))
+                .json(&body),
+        )
+        .await
+    }
+
+    /// A worker of the case records the detained person's consent for a
+    /// relative: `scopes` from now on, with no end date.
+    pub async fn grant_consent(
+        &self,
+        case: CaseId,
+        grantee: AccountId,
+        scopes: &[Scope],
+        method: ConsentMethod,
+    ) -> Result<ConsentRecord, ClientError> {
+        let body = json!({
+            "grantee": grantee,
+            "change": "grant",
+            "scopes": scopes,
+            "method": method,
+        });
+        self.call(
+            self.request(Method::POST, &format!("cases/{case}/consents"))
                 .json(&body),
         )
         .await

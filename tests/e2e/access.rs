@@ -51,6 +51,32 @@ fn signed_in_routes() -> Vec<Route> {
             "/cases/{case}/messages",
             Some(json!({"envelope": "{envelope}"})),
         ),
+        route(
+            Method::POST,
+            "/cases/{case}/consents",
+            Some(
+                json!({"grantee": "{account}", "change": "grant", "scopes": ["messages"], "method": "in_person"}),
+            ),
+        ),
+        route(Method::GET, "/cases/{case}/consents", None),
+        route(
+            Method::GET,
+            "/cases/{case}/consents/{consent}/receipt",
+            None,
+        ),
+        route(
+            Method::POST,
+            "/cases/{case}/restrictions",
+            Some(json!({"relative": "{account}", "kind": "court_order"})),
+        ),
+        route(Method::GET, "/cases/{case}/restrictions", None),
+        route(
+            Method::POST,
+            "/cases/{case}/restrictions/{restriction}/lift",
+            None,
+        ),
+        route(Method::GET, "/cases/{case}/audit", None),
+        route(Method::GET, "/me/access", None),
         route(Method::GET, "/messages", None),
         route(Method::GET, "/events", None),
         route(Method::GET, "/messages/{message}", None),
@@ -73,8 +99,12 @@ fn case_routes() -> Vec<Route> {
 }
 
 fn fill(text: &str, case: &str, message: &str, account: &str, envelope: &str) -> String {
+    // A consent or restriction id that is not one: outsiders must get the
+    // same 404 whatever the id.
     text.replace("{case}", case)
         .replace("{message}", message)
+        .replace("{consent}", message)
+        .replace("{restriction}", message)
         .replace("{account}", account)
         .replace("{envelope}", envelope)
 }

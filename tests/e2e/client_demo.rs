@@ -8,7 +8,7 @@ use std::process::{Child, Command, Output, Stdio};
 
 use passerelle::client::{Client, Invitee, Join, NewCase, Profile};
 use passerelle_crypto::SecretKey;
-use passerelle_domain::{LegalSituation, Relationship};
+use passerelle_domain::{ConsentMethod, LegalSituation, Relationship, Scope};
 
 const PASSPHRASE: &str = "une phrase de passe assez longue";
 const PASSWORD: &str = "un mot de passe de test";
@@ -268,6 +268,17 @@ fn the_client_commands_carry_a_message_through_the_relay() {
         .unwrap()
         .account
         .to_string();
+    // Karim agreed, in person, that his mother may write to him.
+    runtime.block_on(async {
+        api.grant_consent(
+            case.parse().unwrap(),
+            mother.parse().unwrap(),
+            &[Scope::Messages],
+            ConsentMethod::InPerson,
+        )
+        .await
+        .unwrap();
+    });
     let listing = ok(&nadia, &["keys", "--case", &case], "");
     assert!(
         listing.contains("Nadia Benali (you), relative (parent): key v1"),

@@ -4,32 +4,21 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use jiff::ToSpan;
+use jiff::{Timestamp, ToSpan};
 use passerelle_crypto::PublicKey;
+use passerelle_domain::policy::{Action, Denial};
 use passerelle_domain::{
-    AccountId, CaseId, CaseStatus, LegalSituation, Membership, Relationship, Role,
+    AccountId, CaseId, CaseStatus, LegalSituation, Membership, Relationship, Role, Scope,
 };
-use passerelle_store::{Case, NewCase, NewInvitation};
+use passerelle_store::audit::Outcome;
+use passerelle_store::{Account, NewCase, NewInvitation};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::access::{self, CaseAccess, Touch};
 use crate::auth::{Caller, new_secret, non_empty};
 use crate::state::{Json, Path};
 use crate::{ApiError, AppState};
-
-/// What the caller is to a case, or 404: outsiders get the same answer as
-/// for a case that does not exist, so case ids cannot be probed.
-pub async fn membership_of(
-    state: &AppState,
-    case: CaseId,
-    caller: &Caller,
-) -> Result<Membership, ApiError> {
-    state
-        .store
-        .membership(case, caller.account.id)
-        .await?
-        .ok_or(ApiError::NotFound)
-}
 
 /// Opening a case.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -85,26 +74,33 @@ pub struct CaseView {
 }
 
 impl CaseView {
-    /// Relatives see only that the case exists and what they are to it until
-    /// consent records say more.
-    fn of(case: Case, membership: Membership) -> Self {
+    /// Staff and the detained person see the whole case. A relative sees
+    /// that it exists and what they are to it, then what the policy lets
+    /// them: the detention situation, institution and prison number with
+    /// `case_status` consent, the expected release with `release_plan`.
+    fn of(access: &CaseAccess, caller: &Account, at: Timestamp) -> Option<Self> {
+        let membership = access.membership(caller.id)?;
         let full = matches!(membership, Membership::Worker | Membership::Detainee);
-        Self {
+        let sees = |scope| access.decide(caller, Action::See(scope), at).is_allowed();
+        let status = sees(Scope::CaseStatus);
+        let plan = sees(Scope::ReleasePlan);
+        let case = &access.case;
+        Some(Self {
             id: case.id,
             status: case.status,
             detainee_name: full.then(|| case.detainee_name.clone()),
-            prison_number: if full {
+            prison_number: if status {
                 case.prison_number.clone()
             } else {
                 None
             },
-            institution: full.then(|| case.institution.clone()),
-            legal_situation: full.then_some(case.legal_situation),
-            expected_release: if full { case.expected_release } else { None },
-            languages: case.languages,
+            institution: status.then(|| case.institution.clone()),
+            legal_situation: status.then_some(case.legal_situation),
+            expected_release: if plan { case.expected_release } else { None },
+            languages: case.languages.clone(),
             interpreter_needed: case.interpreter_needed,
             membership,
-        }
+        })
     }
 }
 
@@ -152,10 +148,19 @@ pub async fn open_case(
         .store
         .create_case(&case, caller.account.id, state.now())
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CaseView::of(created, Membership::Worker)),
-    ))
+    let access = CaseAccess::load(&state, created.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    access::record(
+        &state,
+        &caller,
+        Some(created.id),
+        Touch::case("case.open"),
+        Outcome::Allowed,
+    )
+    .await?;
+    let view = CaseView::of(&access, &caller.account, state.now()).ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// The cases the caller is party to.
@@ -167,9 +172,15 @@ pub async fn my_cases(
 ) -> Result<Json<Vec<CaseView>>, ApiError> {
     let mut out = Vec::new();
     for case in state.store.cases_of(caller.account.id).await? {
-        if let Some(m) = state.store.membership(case.id, caller.account.id).await? {
-            out.push(CaseView::of(case, m));
-        }
+        let access = access::gate_read(
+            &state,
+            &caller,
+            case.id,
+            Action::ViewCase,
+            Touch::case("case.list"),
+        )
+        .await?;
+        out.extend(CaseView::of(&access, &caller.account, state.now()));
     }
     Ok(Json(out))
 }
@@ -183,9 +194,16 @@ pub async fn show_case(
     caller: Caller,
     Path(case): Path<CaseId>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let membership = membership_of(&state, case, &caller).await?;
-    let case = state.store.case(case).await?.ok_or(ApiError::NotFound)?;
-    Ok(Json(CaseView::of(case, membership)))
+    let access = access::gate_read(
+        &state,
+        &caller,
+        case,
+        Action::ViewCase,
+        Touch::case("case.view"),
+    )
+    .await?;
+    let view = CaseView::of(&access, &caller.account, state.now()).ok_or(ApiError::NotFound)?;
+    Ok(Json(view))
 }
 
 /// Assigning a worker.
@@ -206,8 +224,22 @@ pub async fn assign_worker(
     Path(case): Path<CaseId>,
     Json(request): Json<AssignWorker>,
 ) -> Result<StatusCode, ApiError> {
-    membership_of(&state, case, &caller).await?;
+    let touch = Touch {
+        action: "case.assign_worker",
+        kind: "account",
+        id: Some(request.worker.as_uuid()),
+        owner: None,
+    };
+    access::gate(&state, &caller, case, Action::Manage, touch).await?;
     if caller.account.role != Role::Coordinator {
+        access::record(
+            &state,
+            &caller,
+            Some(case),
+            touch,
+            Outcome::Denied(Denial::NotPermitted),
+        )
+        .await?;
         return Err(ApiError::Forbidden("only a coordinator assigns workers"));
     }
     let worker = state
@@ -222,6 +254,7 @@ pub async fn assign_worker(
         .store
         .assign_worker(case, worker.id, state.now())
         .await?;
+    access::record(&state, &caller, Some(case), touch, Outcome::Allowed).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -256,9 +289,13 @@ pub async fn invite(
     Path(case): Path<CaseId>,
     Json(request): Json<Invite>,
 ) -> Result<(StatusCode, Json<InvitationCode>), ApiError> {
-    if membership_of(&state, case, &caller).await? != Membership::Worker {
-        return Err(ApiError::Forbidden("only a worker of the case invites"));
-    }
+    let touch = Touch {
+        action: "case.invite",
+        kind: "invitation",
+        id: None,
+        owner: None,
+    };
+    let access = access::gate(&state, &caller, case, Action::Manage, touch).await?;
     let relationship = match (request.role, request.relationship) {
         (Role::Relative, Some(r)) => Some(r),
         (Role::Relative, None) => {
@@ -273,14 +310,7 @@ pub async fn invite(
             ));
         }
     };
-    if request.role == Role::Detainee
-        && state
-            .store
-            .parties(case)
-            .await?
-            .iter()
-            .any(|p| p.membership == Membership::Detainee)
-    {
+    if request.role == Role::Detainee && access.detainee().is_some() {
         return Err(ApiError::conflict(
             "conflict",
             "the detained person already has an account",
@@ -300,6 +330,7 @@ pub async fn invite(
         expires_at,
     };
     state.store.create_invitation(&invitation, now).await?;
+    access::record(&state, &caller, Some(case), touch, Outcome::Allowed).await?;
     Ok((
         StatusCode::CREATED,
         Json(InvitationCode { code, expires_at }),
@@ -359,19 +390,39 @@ pub async fn parties(
     caller: Caller,
     Path(case): Path<CaseId>,
 ) -> Result<Json<Vec<PartyView>>, ApiError> {
-    let mine = membership_of(&state, case, &caller).await?;
-    let visible: Vec<_> = state
-        .store
-        .parties(case)
-        .await?
-        .into_iter()
-        .filter(|p| {
-            p.account == caller.account.id
-                || !matches!(
-                    (mine, p.membership),
-                    (Membership::Relative { .. }, Membership::Relative { .. })
-                )
+    let access = access::gate_read(
+        &state,
+        &caller,
+        case,
+        Action::ViewParties,
+        Touch::case("case.parties"),
+    )
+    .await?;
+    let now = state.now();
+    // Relatives never see one another; a protected relative is hidden from
+    // the detained person, and the detained person from a relative who may
+    // not write to them (no consent, or a restriction).
+    let relative_caller = matches!(
+        access.membership(caller.account.id),
+        Some(Membership::Relative { .. })
+    );
+    let visible: Vec<_> = access
+        .parties
+        .iter()
+        .filter(|p| match p.membership {
+            Membership::Relative { .. } => access
+                .decide(&caller.account, Action::SeeRelative(p.account), now)
+                .is_allowed(),
+            Membership::Detainee if relative_caller => {
+                let action = Action::Contact {
+                    relative: caller.account.id,
+                    scope: Scope::Messages,
+                };
+                access.decide(&caller.account, action, now).is_allowed()
+            }
+            _ => true,
         })
+        .copied()
         .collect();
     let ids: Vec<AccountId> = visible.iter().map(|p| p.account).collect();
     let keys = state.store.current_keys(&ids).await?;

@@ -23,6 +23,11 @@ pub enum ApiError {
     /// 403: the caller is known but this is not theirs to do.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// 403: the person on the other side is not available to the caller:
+    /// no consent, or a restriction. Never which: a protected person's
+    /// existence is not revealed.
+    #[error("this is not available to you")]
+    NotAvailable,
     /// 404: unknown, or outside the caller's reach (the same answer, so ids
     /// cannot be probed).
     #[error("not found")]
@@ -75,6 +80,7 @@ impl ApiError {
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             Self::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::NotAvailable => (StatusCode::FORBIDDEN, "not_available"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),

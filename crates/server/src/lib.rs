@@ -12,8 +12,11 @@ use axum::routing::{delete, get, post, put};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+mod access;
+mod audit;
 mod auth;
 mod cases;
+mod consent;
 mod error;
 mod events;
 mod keys;
@@ -42,6 +45,24 @@ pub fn app(state: AppState) -> Router {
         .route("/cases/{case}/invitations", post(cases::invite))
         .route("/cases/{case}/parties", get(cases::parties))
         .route("/cases/{case}/messages", post(messages::upload))
+        .route(
+            "/cases/{case}/consents",
+            post(consent::record).get(consent::list),
+        )
+        .route(
+            "/cases/{case}/consents/{consent}/receipt",
+            get(consent::receipt),
+        )
+        .route(
+            "/cases/{case}/restrictions",
+            post(consent::restrict).get(consent::restrictions),
+        )
+        .route(
+            "/cases/{case}/restrictions/{restriction}/lift",
+            post(consent::lift),
+        )
+        .route("/cases/{case}/audit", get(audit::export))
+        .route("/me/access", get(audit::my_access))
         .route("/messages", get(messages::list))
         .route("/messages/{message}", get(messages::show))
         .route("/messages/{message}/status", post(messages::step))

@@ -5,7 +5,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{auth, cases, error, events, keys, messages};
+use crate::{audit, auth, cases, consent, error, events, keys, messages};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +31,14 @@ use crate::{auth, cases, error, events, keys, messages};
         messages::show,
         messages::step,
         messages::list,
+        consent::record,
+        consent::list,
+        consent::receipt,
+        consent::restrict,
+        consent::lift,
+        consent::restrictions,
+        audit::my_access,
+        audit::export,
         events::stream,
     ),
     components(schemas(error::ErrorBody))

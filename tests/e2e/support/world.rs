@@ -140,6 +140,9 @@ impl World {
         )
         .await;
         let detainee = join(&srv, &worker, &case, "detainee", None, "detainee.a").await;
+        // The detained person agreed to exchange messages with both.
+        grant(&srv, &worker, &case, &relative, &["messages"]).await;
+        grant(&srv, &worker, &case, &relative2, &["messages"]).await;
 
         let foreign_case = open_case(&srv, &foreign_coordinator, "Autre Personne", None).await;
         let foreign_relative = join(
@@ -292,6 +295,30 @@ pub async fn open_case(
     });
     let resp = srv.post(worker.token(), "/cases", &body).await;
     resp.ok(201, &format!("[{}] open a case", srv.name))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// `worker` records the detained person's consent for `relative`, from now
+/// on, with no end; returns the record's id.
+pub async fn grant(
+    srv: &TestServer,
+    worker: &Actor,
+    case: &str,
+    relative: &Actor,
+    scopes: &[&str],
+) -> String {
+    let body = json!({
+        "grantee": relative.id,
+        "change": "grant",
+        "scopes": scopes,
+        "method": "in_person",
+    });
+    let resp = srv
+        .post(worker.token(), &format!("/cases/{case}/consents"), &body)
+        .await;
+    resp.ok(201, &format!("[{}] grant {scopes:?}", srv.name))["id"]
         .as_str()
         .unwrap()
         .to_owned()

@@ -6,15 +6,23 @@ use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use passerelle_crypto::{ContentType, Envelope, PublicKey};
+use passerelle_domain::policy::{Action, Decision};
 use passerelle_domain::{AccountId, CaseId, HoldReason, Membership, MessageId, MessageStatus};
-use passerelle_store::{Mailbox, MailboxQuery, NewMessage, StoredMessage};
+use passerelle_store::audit::Outcome;
+use passerelle_store::{NewMessage, StoredMessage};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
+mod flow;
+mod list;
+
+use flow::{author_of, flow, visible};
+pub use list::{__path_list, list};
+
+use crate::access::{self, Touch};
 use crate::auth::Caller;
-use crate::cases::membership_of;
 use crate::events;
-use crate::state::{Json, Path, Query};
+use crate::state::{Json, Path};
 use crate::{ApiError, AppState};
 use passerelle_store::bus::EventKind;
 
@@ -91,13 +99,16 @@ pub async fn upload(
     Path(case): Path<CaseId>,
     Json(request): Json<Upload>,
 ) -> Result<(StatusCode, Json<MessageView>), ApiError> {
-    // The parties answer whether the caller belongs to the case too: one
-    // read instead of two on the busiest write path.
-    let parties = state.store.parties(case).await?;
-    let mine = parties
-        .iter()
-        .find(|p| p.account == caller.account.id)
-        .map(|p| p.membership)
+    let touch = Touch {
+        action: "message.send",
+        kind: "message",
+        id: None,
+        owner: Some(caller.account.id),
+    };
+    let access = access::gate(&state, &caller, case, Action::ViewCase, touch).await?;
+    let parties = &access.parties;
+    let mine = access
+        .membership(caller.account.id)
         .ok_or(ApiError::NotFound)?;
     let bytes = STANDARD
         .decode(request.envelope.trim())
@@ -192,6 +203,15 @@ pub async fn upload(
         }
     }
 
+    // Between the detained person and a relative, consent and restrictions
+    // decide; a refusal never says which.
+    let author = on_behalf_of.unwrap_or(caller.account.id);
+    if let Decision::Deny(denial) = flow(&access, &caller.account, author, &recipients, state.now())
+    {
+        access::record(&state, &caller, Some(case), touch, Outcome::Denied(denial)).await?;
+        return Err(access::refusal(denial));
+    }
+
     // Staff need no relay; relatives and detained persons go through one.
     let status = if mine == Membership::Worker {
         MessageStatus::Delivered { in_person: false }
@@ -218,36 +238,14 @@ pub async fn upload(
             ),
             other => other.into(),
         })?;
+    let touch = Touch {
+        id: Some(stored.id.as_uuid()),
+        ..touch
+    };
+    access::record(&state, &caller, Some(case), touch, Outcome::Allowed).await?;
     tracing::info!(message = %stored.id, case = %case, bytes = bytes.len(), "message stored");
-    events::publish(&state, EventKind::MessageNew, &stored, &parties).await;
+    events::publish(&state, EventKind::MessageNew, &stored, parties).await;
     Ok((StatusCode::CREATED, Json(MessageView::of(stored))))
-}
-
-/// A message the caller may see: its sender or a recipient, and, for
-/// relatives and detained persons, only once relayed. Otherwise 404.
-async fn visible(
-    state: &AppState,
-    caller: &Caller,
-    id: MessageId,
-) -> Result<(StoredMessage, Membership), ApiError> {
-    let message = state.store.message(id).await?.ok_or(ApiError::NotFound)?;
-    let membership = state
-        .store
-        .membership(message.case, caller.account.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let is_sender = message.sender == caller.account.id;
-    let is_recipient = message.recipients.contains(&caller.account.id);
-    let relayed = matches!(
-        message.status,
-        MessageStatus::Delivered { .. } | MessageStatus::Read
-    );
-    let staff = membership == Membership::Worker;
-    if is_sender || (is_recipient && (staff || relayed)) {
-        Ok((message, membership))
-    } else {
-        Err(ApiError::NotFound)
-    }
 }
 
 /// One message.
@@ -259,7 +257,15 @@ pub async fn show(
     caller: Caller,
     Path(id): Path<MessageId>,
 ) -> Result<Json<MessageView>, ApiError> {
-    Ok(Json(MessageView::of(visible(&state, &caller, id).await?.0)))
+    let (message, _, _) = visible(&state, &caller, id, "message.view").await?;
+    let touch = Touch {
+        action: "message.view",
+        kind: "message",
+        id: Some(id.as_uuid()),
+        owner: Some(message.sender),
+    };
+    access::record(&state, &caller, Some(message.case), touch, Outcome::Allowed).await?;
+    Ok(Json(MessageView::of(message)))
 }
 
 /// A relay step.
@@ -292,8 +298,41 @@ pub async fn step(
     Path(id): Path<MessageId>,
     Json(step): Json<Step>,
 ) -> Result<Json<MessageView>, ApiError> {
-    let (message, membership) = visible(&state, &caller, id).await?;
+    let action = match step {
+        Step::Relay => "message.relay",
+        Step::DeliverInPerson => "message.deliver_in_person",
+        Step::Hold { .. } => "message.hold",
+        Step::Read => "message.mark_read",
+    };
+    let (message, membership, access) = visible(&state, &caller, id, action).await?;
+    let touch = Touch {
+        action,
+        kind: "message",
+        id: Some(id.as_uuid()),
+        owner: Some(message.sender),
+    };
     let staff = membership == Membership::Worker;
+    if staff && matches!(step, Step::Relay | Step::DeliverInPerson) {
+        // Relaying to a restricted relative, or one without consent, is refused.
+        let decision = flow(
+            &access,
+            &caller.account,
+            author_of(&message),
+            &message.recipients,
+            state.now(),
+        );
+        if let Decision::Deny(denial) = decision {
+            access::record(
+                &state,
+                &caller,
+                Some(message.case),
+                touch,
+                Outcome::Denied(denial),
+            )
+            .await?;
+            return Err(access::refusal(denial));
+        }
+    }
     let next = match step {
         Step::Relay | Step::DeliverInPerson | Step::Hold { .. } if !staff => {
             return Err(ApiError::Forbidden("only a worker of the case relays"));
@@ -319,84 +358,8 @@ pub async fn step(
         .store
         .set_message_status(id, &message.status, &next, state.now())
         .await?;
+    access::record(&state, &caller, Some(updated.case), touch, Outcome::Allowed).await?;
     tracing::info!(message = %id, status = updated.status.name(), "message status changed");
-    let parties = state.store.parties(updated.case).await?;
-    events::publish(&state, EventKind::MessageStatus, &updated, &parties).await;
+    events::publish(&state, EventKind::MessageStatus, &updated, &access.parties).await;
     Ok(Json(MessageView::of(updated)))
-}
-
-/// Which page of which mailbox.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct ListQuery {
-    /// `inbox` (the default) or `outbox`.
-    #[serde(default)]
-    pub mailbox: MailboxName,
-    /// Only this case.
-    #[param(value_type = Option<String>, format = Uuid)]
-    pub case: Option<CaseId>,
-    /// The `next` cursor of the previous page.
-    pub before: Option<i64>,
-    /// Page size, 1 to 100 (default 50).
-    pub limit: Option<u32>,
-}
-
-/// Inbox or outbox.
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MailboxName {
-    /// Messages to the caller.
-    #[default]
-    Inbox,
-    /// Messages from the caller.
-    Outbox,
-}
-
-/// A page of messages.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Page {
-    /// Newest first.
-    pub items: Vec<MessageView>,
-    /// Pass as `before` for the next page; absent on the last page.
-    pub next: Option<i64>,
-}
-
-/// The caller's inbox or outbox, newest first, by cursor.
-#[utoipa::path(get, path = "/api/v1/messages", tag = "messages", params(ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = crate::ErrorBody), (status = 404, body = crate::ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(query): Query<ListQuery>,
-) -> Result<Json<Page>, ApiError> {
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::BadRequest("limit is 1 to 100".to_owned()));
-    }
-    if let Some(case) = query.case {
-        membership_of(&state, case, &caller).await?;
-    }
-    let mailbox = match query.mailbox {
-        MailboxName::Inbox => Mailbox::Inbox,
-        MailboxName::Outbox => Mailbox::Outbox,
-    };
-    let items = state
-        .store
-        .mailbox(
-            caller.account.id,
-            mailbox,
-            MailboxQuery {
-                case: query.case,
-                before: query.before,
-                limit,
-                relayed_only: !caller.account.role.is_staff(),
-            },
-        )
-        .await?;
-    let next = (items.len() == limit as usize)
-        .then(|| items.last().map(|m| m.seq))
-        .flatten();
-    Ok(Json(Page {
-        items: items.into_iter().map(MessageView::of).collect(),
-        next,
-    }))
 }
