@@ -11,9 +11,9 @@ mod staff;
 
 /// One route: method, path under `/api/v1` with `{case}`, `{message}` and
 /// `{account}` placeholders, and a body.
-struct Route {
-    method: Method,
-    path: &'static str,
+pub(crate) struct Route {
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
     body: Option<Value>,
 }
 
@@ -89,7 +89,7 @@ fn signed_in_routes() -> Vec<Route> {
 }
 
 /// The routes that name a case or a message in it.
-fn case_routes() -> Vec<Route> {
+pub(crate) fn case_routes() -> Vec<Route> {
     let mut routes: Vec<Route> = signed_in_routes()
         .into_iter()
         .filter(|r| r.path.contains("{case}") || r.path.contains("{message}"))
@@ -111,7 +111,7 @@ fn fill(text: &str, case: &str, message: &str, account: &str, envelope: &str) ->
 
 /// Calls `route` as `who` about `case` and `message`; an upload carries an
 /// envelope sealed by the caller for `case`.
-async fn call(w: &World, who: Who, route: &Route, case: &str, message: &str) -> Resp {
+pub(crate) async fn call(w: &World, who: Who, route: &Route, case: &str, message: &str) -> Resp {
     let envelope = match w.actor(who) {
         Some(actor) => seal::seal(&actor.key, &[&actor.public()], case, b"sonde"),
         None => String::new(),

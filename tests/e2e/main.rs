@@ -5,6 +5,7 @@ mod access;
 mod bad_input;
 mod cli_envelope;
 mod client_demo;
+mod consent;
 mod durability;
 mod events;
 mod messages;

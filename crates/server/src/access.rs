@@ -5,7 +5,7 @@
 
 use jiff::Timestamp;
 use passerelle_domain::policy::{self, Action, Actor, CaseFacts, Decision, Denial};
-use passerelle_domain::{AccountId, CaseId, ConsentRecord, Membership, Party, Restriction};
+use passerelle_domain::{AccountId, CaseId, ConsentRecord, Membership, Party, Restriction, Scope};
 use passerelle_store::audit::{AuditEntry, Outcome};
 use passerelle_store::{Account, Case};
 use uuid::Uuid;
@@ -84,6 +84,31 @@ impl CaseAccess {
             .iter()
             .find(|p| p.membership == Membership::Detainee)
             .map(|p| p.account)
+    }
+
+    /// Whether `viewer` may know of `party`: relatives never see one
+    /// another, a protected relative is hidden from the detained person, and
+    /// the detained person from a relative who may not write to them (no
+    /// consent, or a restriction).
+    pub fn shows(&self, viewer: &Account, party: &Party, at: Timestamp) -> bool {
+        match party.membership {
+            Membership::Relative { .. } => self
+                .decide(viewer, Action::SeeRelative(party.account), at)
+                .is_allowed(),
+            Membership::Detainee
+                if matches!(
+                    self.membership(viewer.id),
+                    Some(Membership::Relative { .. })
+                ) =>
+            {
+                let action = Action::Contact {
+                    relative: viewer.id,
+                    scope: Scope::Messages,
+                };
+                self.decide(viewer, action, at).is_allowed()
+            }
+            Membership::Worker | Membership::Detainee => true,
+        }
     }
 
     /// The policy's answer for `account` doing `action` at `at`.

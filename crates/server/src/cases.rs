@@ -399,29 +399,10 @@ pub async fn parties(
     )
     .await?;
     let now = state.now();
-    // Relatives never see one another; a protected relative is hidden from
-    // the detained person, and the detained person from a relative who may
-    // not write to them (no consent, or a restriction).
-    let relative_caller = matches!(
-        access.membership(caller.account.id),
-        Some(Membership::Relative { .. })
-    );
     let visible: Vec<_> = access
         .parties
         .iter()
-        .filter(|p| match p.membership {
-            Membership::Relative { .. } => access
-                .decide(&caller.account, Action::SeeRelative(p.account), now)
-                .is_allowed(),
-            Membership::Detainee if relative_caller => {
-                let action = Action::Contact {
-                    relative: caller.account.id,
-                    scope: Scope::Messages,
-                };
-                access.decide(&caller.account, action, now).is_allowed()
-            }
-            _ => true,
-        })
+        .filter(|p| access.shows(&caller.account, p, now))
         .copied()
         .collect();
     let ids: Vec<AccountId> = visible.iter().map(|p| p.account).collect();

@@ -9,6 +9,7 @@ use passerelle_domain::AccountId;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::access::CaseAccess;
 use crate::auth::Caller;
 use crate::cases::KeyView;
 use crate::state::{Json, Path};
@@ -55,25 +56,23 @@ pub async fn register(
     Ok((StatusCode::CREATED, Json(KeyView::of(&record)?)))
 }
 
-/// Whether two accounts share a case: the only way to learn about anyone.
-async fn shares_a_case(state: &AppState, a: AccountId, b: AccountId) -> Result<bool, ApiError> {
-    if a == b {
+/// Whether `caller` may know of `account`: they share a case whose policy
+/// shows that party to the caller (see [`CaseAccess::shows`]).
+async fn knows_of(state: &AppState, caller: &Caller, account: AccountId) -> Result<bool, ApiError> {
+    if caller.account.id == account {
         return Ok(true);
     }
-    for case in state.store.cases_of(a).await? {
-        if let Some(theirs) = state.store.membership(case.id, b).await? {
-            let mine = state.store.membership(case.id, a).await?;
-            // Relatives of one case never learn about each other.
-            let both_relatives = matches!(
-                (mine, theirs),
-                (
-                    Some(passerelle_domain::Membership::Relative { .. }),
-                    passerelle_domain::Membership::Relative { .. }
-                )
-            );
-            if !both_relatives {
-                return Ok(true);
-            }
+    let now = state.now();
+    for case in state.store.cases_of(caller.account.id).await? {
+        let Some(access) = CaseAccess::load(state, case.id).await? else {
+            continue;
+        };
+        let shown = access
+            .parties
+            .iter()
+            .any(|p| p.account == account && access.shows(&caller.account, p, now));
+        if shown {
+            return Ok(true);
         }
     }
     Ok(false)
@@ -89,7 +88,7 @@ pub async fn history(
     caller: Caller,
     Path(account): Path<AccountId>,
 ) -> Result<Json<Vec<KeyView>>, ApiError> {
-    if !shares_a_case(&state, caller.account.id, account).await? {
+    if !knows_of(&state, &caller, account).await? {
         return Err(ApiError::NotFound);
     }
     let history = state.store.key_history(account).await?;
