@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail loudly.
 
 mod access;
+mod audit_verify;
 mod bad_input;
 mod cli_envelope;
 mod client_demo;

@@ -94,6 +94,15 @@ async fn instance(url: &str) -> Backend {
 }
 
 impl Backend {
+    /// The URL `passerelle` commands take for this database.
+    pub fn database_url(&self) -> String {
+        match (&self.sqlite_file, &self.postgres_url) {
+            (Some(file), _) => format!("sqlite://{}", file.display()),
+            (None, Some(url)) => url.clone(),
+            (None, None) => unreachable!("a backend is SQLite or PostgreSQL"),
+        }
+    }
+
     /// Another instance on the same PostgreSQL database, as a second
     /// `passerelle serve` would be; `None` on SQLite, which has one.
     pub async fn second_instance(&self) -> Option<Backend> {
