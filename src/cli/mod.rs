@@ -27,6 +27,9 @@ enum Command {
         /// The address to listen on.
         #[arg(long, env = "PASSERELLE_LISTEN", default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// Keep no audit trail: only to measure what the trail costs.
+        #[arg(long, hide = true)]
+        no_audit: bool,
     },
     /// Apply the database migrations and exit.
     Migrate {
@@ -237,7 +240,11 @@ enum AdminCommand {
 /// Runs one command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { service, listen } => runtime()?.block_on(server::serve(service, listen)),
+        Command::Serve {
+            service,
+            listen,
+            no_audit,
+        } => runtime()?.block_on(server::serve(service, listen, !no_audit)),
         Command::Migrate { service } => runtime()?.block_on(server::migrate(service)),
         Command::Audit {
             command: AuditCommand::Verify { service },

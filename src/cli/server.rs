@@ -158,7 +158,11 @@ pub async fn open_store_and_bus(
     }
 }
 
-pub async fn serve(args: ServiceArgs, listen: std::net::SocketAddr) -> anyhow::Result<()> {
+pub async fn serve(
+    args: ServiceArgs,
+    listen: std::net::SocketAddr,
+    audit: bool,
+) -> anyhow::Result<()> {
     let (store, bus) = open_store_and_bus(&args).await?;
     store.migrate().await.context("migrations failed")?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -167,7 +171,11 @@ pub async fn serve(args: ServiceArgs, listen: std::net::SocketAddr) -> anyhow::R
     let address = listener.local_addr()?;
     println!("Passerelle is serving on http://{address}");
     tracing::info!(%address, database = ?args.database_url, "serving");
-    let state = AppState::new(store, Arc::new(SystemClock), Limits::default()).with_bus(bus);
+    let mut state = AppState::new(store, Arc::new(SystemClock), Limits::default()).with_bus(bus);
+    if !audit {
+        tracing::warn!("serving WITHOUT an audit trail: no access is recorded");
+        state = state.without_audit();
+    }
     passerelle_server::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped; every acknowledged request was completed");
     Ok(())

@@ -62,6 +62,10 @@ struct Args {
     /// Where to create (and drop) the PostgreSQL database.
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
     postgres_url: String,
+    /// Run the server without its audit trail, to measure what the trail
+    /// costs (compare with a run without this flag).
+    #[arg(long)]
+    no_audit: bool,
     /// The most envelopes sealed ahead of one phase.
     #[arg(long, default_value_t = 300_000)]
     max_envelopes: usize,
@@ -84,7 +88,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let clock = Instant::now();
     let progress = |what: &str| eprintln!("[{:6.1} s] {what}", clock.elapsed().as_secs_f64());
     progress(&format!("starting {} serve", bin.display()));
-    let server = Server::start(&bin, args.engine, &args.postgres_url).await?;
+    let server = Server::start(&bin, args.engine, &args.postgres_url, !args.no_audit).await?;
     let outcome = tokio::select! {
         outcome = bench(&args, &server, &progress) => outcome,
         _ = tokio::signal::ctrl_c() => Err(anyhow!("interrupted")),

@@ -124,7 +124,12 @@ pub fn server_binary(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
 impl Server {
     /// Creates the first coordinator, then starts `serve` and waits until
     /// `/readyz` answers.
-    pub async fn start(bin: &Path, engine: Engine, postgres_url: &str) -> anyhow::Result<Self> {
+    pub async fn start(
+        bin: &Path,
+        engine: Engine,
+        postgres_url: &str,
+        audit: bool,
+    ) -> anyhow::Result<Self> {
         let dir = tempfile::Builder::new()
             .prefix("passerelle-loadbench-")
             .tempdir()
@@ -137,7 +142,7 @@ impl Server {
             None => format!("sqlite://{}", dir.path().join("passerelle.db").display()),
             Some(pg) => pg.url(),
         };
-        match Self::spawn(bin, &dir, &database_url).await {
+        match Self::spawn(bin, &dir, &database_url, audit).await {
             Ok((child, pid, base, log)) => Ok(Self {
                 child,
                 pid,
@@ -160,6 +165,7 @@ impl Server {
         bin: &Path,
         dir: &tempfile::TempDir,
         database_url: &str,
+        audit: bool,
     ) -> anyhow::Result<(Child, u32, String, PathBuf)> {
         let keys = dir.path().join("keys");
         let service = |command: &mut Command| {
@@ -195,6 +201,9 @@ impl Server {
         let mut serve = Command::new(bin);
         serve.arg("serve");
         service(&mut serve);
+        if !audit {
+            serve.arg("--no-audit");
+        }
         serve
             .args(["--listen", "127.0.0.1:0"])
             .stdout(Stdio::piped())

@@ -185,10 +185,27 @@ pub async fn fixture(api: &Api) -> anyhow::Result<Fixture> {
     )
     .await?;
 
+    // The detained person agreed that the relative may write to them.
+    let relative = api.actor("relative").await?;
+    let consent = json!({
+        "grantee": relative.id,
+        "change": "grant",
+        "scopes": ["messages"],
+        "method": "in_person",
+    });
+    api.call(
+        Method::POST,
+        &format!("/cases/{case}/consents"),
+        Some(token),
+        Some(consent),
+        201,
+    )
+    .await?;
+
     Ok(Fixture {
         case,
         worker: api.actor("worker").await?,
-        relative: api.actor("relative").await?,
+        relative,
         detainee: api.actor("detainee").await?,
         coordinator,
     })

@@ -145,7 +145,22 @@ pub async fn record(
     touch: Touch,
     outcome: Outcome,
 ) -> Result<(), ApiError> {
-    let entry = AuditEntry {
+    if let Some(entry) = entry(state, caller, case, touch, outcome) {
+        state.store.append_audit(&[entry]).await?;
+    }
+    Ok(())
+}
+
+/// The row [`record`] would append, for a store call that writes it in the
+/// same transaction as the change; `None` when the trail is off.
+pub fn entry(
+    state: &AppState,
+    caller: &Caller,
+    case: Option<CaseId>,
+    touch: Touch,
+    outcome: Outcome,
+) -> Option<AuditEntry> {
+    state.audit.then(|| AuditEntry {
         at: state.now(),
         actor: Some(caller.account.id),
         action: touch.action,
@@ -154,9 +169,7 @@ pub async fn record(
         case,
         owner: touch.owner,
         outcome,
-    };
-    state.store.append_audit(&[entry]).await?;
-    Ok(())
+    })
 }
 
 /// Loads `case`, asks the policy whether `caller` may do `action`, and on a

@@ -188,6 +188,9 @@ pub struct NewMessage {
     pub on_behalf_of: Option<AccountId>,
     /// The first status.
     pub status: MessageStatus,
+    /// The audit row written with the message, in the same transaction; its
+    /// object id becomes the new message's id.
+    pub audit: Option<AuditEntry>,
 }
 
 /// A stored message.

@@ -226,6 +226,8 @@ pub async fn upload(
         recipients,
         on_behalf_of,
         status,
+        // Recorded with the message, in the same transaction.
+        audit: access::entry(&state, &caller, Some(case), touch, Outcome::Allowed),
     };
     let stored = state
         .store
@@ -238,11 +240,6 @@ pub async fn upload(
             ),
             other => other.into(),
         })?;
-    let touch = Touch {
-        id: Some(stored.id.as_uuid()),
-        ..touch
-    };
-    access::record(&state, &caller, Some(case), touch, Outcome::Allowed).await?;
     tracing::info!(message = %stored.id, case = %case, bytes = bytes.len(), "message stored");
     events::publish(&state, EventKind::MessageNew, &stored, parties).await;
     Ok((StatusCode::CREATED, Json(MessageView::of(stored))))

@@ -2,13 +2,13 @@
 
 use jiff::Timestamp;
 use passerelle_domain::{AccountId, CaseId, ConsentRecord, Restriction, RestrictionId};
-use sqlx::Row;
+use sqlx::{PgConnection, Row};
 
 use super::PgStore;
 use crate::audit::{AuditEntry, AuditFilter, AuditRecord};
 use crate::codec::{consent_columns, key_from, micros};
 use crate::rows::{AuditRow, ConsentRow, RestrictionRow, convert};
-use crate::{Result, StoreError};
+use crate::{AtRest, Result, StoreError};
 
 impl PgStore {
     pub(super) async fn insert_consent(&self, record: &ConsentRecord) -> Result<()> {
@@ -104,70 +104,13 @@ impl PgStore {
         convert(rows)
     }
 
-    /// Extends the chain under the head row's lock, so that instances
-    /// sharing the database append one after the other.
+    /// Appends in a transaction of its own.
     pub(super) async fn append(&self, entries: &[AuditEntry]) -> Result<()> {
         if entries.is_empty() {
             return Ok(());
         }
         let mut tx = self.pool.begin().await?;
-        let head = sqlx::query("SELECT seq, hash FROM audit_head FOR UPDATE")
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut seq: i64 = head.try_get(0)?;
-        let mut hash = key_from(head.try_get(1)?)?;
-        let (mut seqs, mut ats, mut actors, mut actions, mut kinds) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let (mut objects, mut cases, mut owners, mut outcomes, mut prevs, mut hashes) = (
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-        );
-        for entry in entries {
-            let record = AuditRecord::chained(&self.at_rest, seq + 1, hash, entry)?;
-            seq = record.seq;
-            hash = record.hash;
-            seqs.push(record.seq);
-            ats.push(micros(record.at));
-            actors.push(record.actor.map(|a| a.as_uuid()));
-            actions.push(record.action);
-            kinds.push(record.object_kind);
-            objects.push(record.object_id);
-            cases.push(record.case.map(|c| c.as_uuid()));
-            owners.push(record.owner.map(|o| o.as_uuid()));
-            outcomes.push(record.outcome);
-            prevs.push(record.prev_hash.to_vec());
-            hashes.push(record.hash.to_vec());
-        }
-        // One statement for the lot, whatever its size.
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor_id, action, object_kind, object_id, case_id,
-                                    owner_id, outcome, prev_hash, hash)
-             SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::UUID[], $4::TEXT[], $5::TEXT[],
-                                  $6::UUID[], $7::UUID[], $8::UUID[], $9::TEXT[], $10::BYTEA[],
-                                  $11::BYTEA[])",
-        )
-        .bind(seqs)
-        .bind(ats)
-        .bind(actors)
-        .bind(actions)
-        .bind(kinds)
-        .bind(objects)
-        .bind(cases)
-        .bind(owners)
-        .bind(outcomes)
-        .bind(prevs)
-        .bind(hashes)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2")
-            .bind(seq)
-            .bind(hash.to_vec())
-            .execute(&mut *tx)
-            .await?;
+        extend_chain(&mut tx, &self.at_rest, entries).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -193,4 +136,71 @@ impl PgStore {
             .await?;
         convert(rows)
     }
+}
+
+/// Extends the chain under the head row's lock, so that instances
+/// sharing the database append one after the other.
+pub(super) async fn extend_chain(
+    tx: &mut PgConnection,
+    key: &AtRest,
+    entries: &[AuditEntry],
+) -> Result<()> {
+    let head = sqlx::query("SELECT seq, hash FROM audit_head FOR UPDATE")
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut seq: i64 = head.try_get(0)?;
+    let mut hash = key_from(head.try_get(1)?)?;
+    let (mut seqs, mut ats, mut actors, mut actions, mut kinds) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut objects, mut cases, mut owners, mut outcomes, mut prevs, mut hashes) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for entry in entries {
+        let record = AuditRecord::chained(key, seq + 1, hash, entry)?;
+        seq = record.seq;
+        hash = record.hash;
+        seqs.push(record.seq);
+        ats.push(micros(record.at));
+        actors.push(record.actor.map(|a| a.as_uuid()));
+        actions.push(record.action);
+        kinds.push(record.object_kind);
+        objects.push(record.object_id);
+        cases.push(record.case.map(|c| c.as_uuid()));
+        owners.push(record.owner.map(|o| o.as_uuid()));
+        outcomes.push(record.outcome);
+        prevs.push(record.prev_hash.to_vec());
+        hashes.push(record.hash.to_vec());
+    }
+    // One statement for the lot, whatever its size.
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor_id, action, object_kind, object_id, case_id,
+                                owner_id, outcome, prev_hash, hash)
+         SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::UUID[], $4::TEXT[], $5::TEXT[],
+                              $6::UUID[], $7::UUID[], $8::UUID[], $9::TEXT[], $10::BYTEA[],
+                              $11::BYTEA[])",
+    )
+    .bind(seqs)
+    .bind(ats)
+    .bind(actors)
+    .bind(actions)
+    .bind(kinds)
+    .bind(objects)
+    .bind(cases)
+    .bind(owners)
+    .bind(outcomes)
+    .bind(prevs)
+    .bind(hashes)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2")
+        .bind(seq)
+        .bind(hash.to_vec())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }

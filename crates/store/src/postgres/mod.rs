@@ -543,6 +543,13 @@ impl Store for PgStore {
         .bind(stored.seq)
         .execute(&mut *tx)
         .await?;
+        if let Some(entry) = &message.audit {
+            let entry = crate::audit::AuditEntry {
+                object_id: Some(stored.id.as_uuid()),
+                ..entry.clone()
+            };
+            consent::extend_chain(&mut tx, &self.at_rest, &[entry]).await?;
+        }
         tx.commit().await?;
         Ok(stored)
     }

@@ -43,13 +43,15 @@ pub(super) struct Insert {
     pub in_person: bool,
     pub now: i64,
     pub recipients: Vec<Uuid>,
+    /// Its audit row, object id already set.
+    pub audit: Option<AuditEntry>,
 }
 
 /// What one caller queued: a message, or rows for the audit chain. The
 /// audit chain is extended only here, so its rows are numbered and linked
 /// by one task in one order.
 enum Work {
-    Message(Insert),
+    Message(Box<Insert>),
     Audit(Vec<AuditEntry>),
 }
 
@@ -78,7 +80,7 @@ impl Writer {
 
     /// Inserts, returning the message's `seq` once it is durable.
     pub async fn insert(&self, insert: Insert) -> Result<i64> {
-        self.queue(Work::Message(insert)).await
+        self.queue(Work::Message(Box::new(insert))).await
     }
 
     /// Appends to the audit chain, returning the last row's seq once durable.
@@ -149,7 +151,7 @@ async fn commit_batched(
     let messages: Vec<&Insert> = batch
         .iter()
         .filter_map(|job| match &job.work {
-            Work::Message(insert) => Some(insert),
+            Work::Message(insert) => Some(&**insert),
             Work::Audit(_) => None,
         })
         .collect();
@@ -229,31 +231,33 @@ async fn commit_batched(
         }
         query.execute(&mut *tx).await?;
     }
-    // The audit rows of the batch, in queue order, in one chain extension.
-    let entries: Vec<&AuditEntry> = batch
-        .iter()
-        .filter_map(|job| match &job.work {
-            Work::Audit(entries) => Some(entries.iter()),
-            Work::Message(_) => None,
-        })
-        .flatten()
-        .collect();
-    let mut last_audit = extend_chain(&mut tx, key, &entries).await?;
+    // The audit rows of the batch, in queue order, in one chain extension:
+    // those queued alone, and those of the messages just inserted.
+    let mut entries: Vec<&AuditEntry> = Vec::new();
+    let mut ends: Vec<usize> = Vec::with_capacity(batch.len());
+    let mut inserted = fresh.iter();
+    for job in batch {
+        match &job.work {
+            Work::Audit(list) => entries.extend(list.iter()),
+            Work::Message(insert) => {
+                if *inserted.next().unwrap_or(&false) {
+                    entries.extend(insert.audit.as_ref());
+                }
+            }
+        }
+        ends.push(entries.len());
+    }
+    let head = extend_chain(&mut tx, key, &entries).await?;
     tx.commit().await?;
 
-    // Answers, in queue order: each audit job gets the seq of its last row.
+    // Answers, in queue order: an audit job gets the seq of its last row.
+    let base = head - i64::try_from(entries.len()).unwrap_or(i64::MAX);
     let mut fresh = fresh.into_iter();
-    let mut ends: Vec<i64> = Vec::new();
-    for job in batch.iter().rev() {
-        if let Work::Audit(entries) = &job.work {
-            ends.push(last_audit);
-            last_audit -= i64::try_from(entries.len()).unwrap_or(i64::MAX);
-        }
-    }
     batch
         .iter()
-        .map(|job| match &job.work {
-            Work::Audit(_) => Ok(Ok(ends.pop().unwrap_or_default())),
+        .zip(ends)
+        .map(|(job, end)| match &job.work {
+            Work::Audit(_) => Ok(Ok(base + i64::try_from(end).unwrap_or(i64::MAX))),
             Work::Message(insert) => {
                 if !fresh.next().unwrap_or(false) {
                     return Ok(Err(StoreError::Conflict(REPLAYED)));
@@ -320,7 +324,13 @@ async fn commit(pool: &SqlitePool, key: &AtRest, batch: &[Job]) -> Result<Vec<Re
     for job in batch {
         sqlx::query("SAVEPOINT one").execute(&mut *tx).await?;
         let done = match &job.work {
-            Work::Message(insert) => insert_one(&mut tx, insert).await,
+            Work::Message(insert) => match insert_one(&mut tx, insert).await {
+                Ok(seq) => {
+                    let audit: Vec<&AuditEntry> = insert.audit.iter().collect();
+                    extend_chain(&mut tx, key, &audit).await.map(|_| seq)
+                }
+                Err(error) => Err(error),
+            },
             Work::Audit(entries) => {
                 extend_chain(&mut tx, key, &entries.iter().collect::<Vec<_>>()).await
             }

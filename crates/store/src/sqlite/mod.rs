@@ -16,6 +16,7 @@ use sqlx::sqlite::{
 use sqlx::{Connection, Row, SqlitePool};
 use uuid::Uuid;
 
+use crate::audit::AuditEntry;
 use crate::codec::*;
 
 mod consent;
@@ -563,6 +564,10 @@ impl Store for SqliteStore {
                 in_person,
                 now: micros(now),
                 recipients: message.recipients.iter().map(|r| r.as_uuid()).collect(),
+                audit: message.audit.clone().map(|entry| AuditEntry {
+                    object_id: Some(id.as_uuid()),
+                    ..entry
+                }),
             })
             .await?;
         Ok(StoredMessage {

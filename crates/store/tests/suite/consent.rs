@@ -203,3 +203,42 @@ async fn concurrent_audit_appends_form_one_unbroken_chain() {
         assert!(all.iter().any(|r| r.outcome == "denied:no_consent"));
     }
 }
+
+#[tokio::test]
+async fn a_message_and_its_audit_row_are_stored_together_and_a_replay_adds_none() {
+    for b in backends::all().await {
+        let (case, worker) = case_with_worker(&*b.store).await;
+        let message = passerelle_store::NewMessage {
+            case: case.id,
+            sender: worker.id,
+            envelope_id: uuid::Uuid::new_v4(),
+            envelope: vec![1; 32],
+            recipients: vec![worker.id],
+            on_behalf_of: None,
+            status: passerelle_domain::MessageStatus::Delivered { in_person: false },
+            audit: Some(AuditEntry {
+                actor: Some(worker.id),
+                action: "message.send",
+                object_kind: "message",
+                object_id: None,
+                owner: Some(worker.id),
+                ..entry(1, Some(case.id))
+            }),
+        };
+        let stored = b.store.insert_message(&message, now()).await.unwrap();
+        assert!(matches!(
+            b.store.insert_message(&message, now()).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let trail = b
+            .store
+            .audit_trail(AuditFilter::Case(case.id), 0, 100)
+            .await
+            .unwrap();
+        assert_eq!(trail.len(), 1, "{}: one row, none for the replay", b.name);
+        assert_eq!(trail[0].object_id, Some(stored.id.as_uuid()), "{}", b.name);
+        assert_eq!(trail[0].action, "message.send");
+        let mut check = ChainCheck::default();
+        check.next(&backends::key(), &trail[0]).unwrap();
+    }
+}

@@ -285,6 +285,7 @@ async fn messages_move_by_compare_and_set_and_page_by_cursor() {
                         recipients: vec![worker.id, relative.id],
                         on_behalf_of: None,
                         status: MessageStatus::PendingRelay,
+                        audit: None,
                     },
                     now(),
                 )
@@ -302,6 +303,7 @@ async fn messages_move_by_compare_and_set_and_page_by_cursor() {
                     recipients: vec![worker.id],
                     on_behalf_of: None,
                     status: MessageStatus::PendingRelay,
+                    audit: None,
                 },
                 now(),
             )
@@ -417,6 +419,7 @@ async fn concurrent_inserts_are_all_stored_and_replays_refused_alone() {
                             recipients: vec![worker.id],
                             on_behalf_of: None,
                             status: MessageStatus::Delivered { in_person: false },
+                            audit: None,
                         },
                         now(),
                     )
@@ -487,6 +490,7 @@ async fn an_insert_naming_an_unknown_account_fails_alone_among_concurrent_ones()
                             recipients: vec![recipient],
                             on_behalf_of: None,
                             status: MessageStatus::Delivered { in_person: false },
+                            audit: None,
                         },
                         now(),
                     )
