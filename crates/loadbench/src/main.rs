@@ -66,6 +66,10 @@ struct Args {
     /// costs (compare with a run without this flag).
     #[arg(long)]
     no_audit: bool,
+    /// After the run, run it again without the audit trail and print what
+    /// the trail costs posting and inbox reads.
+    #[arg(long, conflicts_with = "no_audit")]
+    audit_cost: bool,
     /// The most envelopes sealed ahead of one phase.
     #[arg(long, default_value_t = 300_000)]
     max_envelopes: usize,
@@ -87,10 +91,53 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let bin = server::server_binary(args.server_bin.as_deref())?;
     let clock = Instant::now();
     let progress = |what: &str| eprintln!("[{:6.1} s] {what}", clock.elapsed().as_secs_f64());
+    let report = measure(&args, &bin, !args.no_audit, &progress).await?;
+    print!("{}", report.markdown());
+    if args.audit_cost {
+        // The same run again on a fresh server without the trail, so that
+        // the ratio compares two measurements of one sitting.
+        let bare = measure(&args, &bin, false, &progress).await?;
+        print!("\nThe same without the audit trail:\n\n{}", bare.markdown());
+        let throughput = |report: &Report, name: &str| {
+            report
+                .phases
+                .iter()
+                .find(|p| p.phase == name)
+                .map_or(0.0, |p| p.throughput)
+        };
+        for phase in ["post", "inbox"] {
+            let with = throughput(&report, phase);
+            let without = throughput(&bare, phase);
+            let cost = if without > 0.0 {
+                1.0 - with / without
+            } else {
+                0.0
+            };
+            println!(
+                "- {phase} with the audit trail: {with:.0} req/s against {without:.0} without: {:.1} % slower",
+                cost * 100.0
+            );
+        }
+    }
+    if let Some(path) = &args.json {
+        let json = serde_json::to_string_pretty(&report)?;
+        std::fs::write(path, json + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// One whole bench on a fresh server.
+async fn measure(
+    args: &Args,
+    bin: &std::path::Path,
+    audit: bool,
+    progress: &impl Fn(&str),
+) -> anyhow::Result<Report> {
     progress(&format!("starting {} serve", bin.display()));
-    let server = Server::start(&bin, args.engine, &args.postgres_url, !args.no_audit).await?;
+    let server = Server::start(bin, args.engine, &args.postgres_url, audit).await?;
     let outcome = tokio::select! {
-        outcome = bench(&args, &server, &progress) => outcome,
+        outcome = bench(args, &server, progress) => outcome,
         _ = tokio::signal::ctrl_c() => Err(anyhow!("interrupted")),
     };
     if outcome.is_err() {
@@ -100,14 +147,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let stopped = server.stop().await;
     let report = outcome?;
     stopped?;
-
-    print!("{}", report.markdown());
-    if let Some(path) = &args.json {
-        let json = serde_json::to_string_pretty(&report)?;
-        std::fs::write(path, json + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(())
+    Ok(report)
 }
 
 /// Seals `count` upload bodies from the relative, off the async threads.

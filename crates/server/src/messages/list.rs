@@ -77,19 +77,20 @@ pub async fn list(
         MailboxName::Inbox => Mailbox::Inbox,
         MailboxName::Outbox => Mailbox::Outbox,
     };
-    let items = state
-        .store
-        .mailbox(
-            caller.account.id,
-            mailbox,
-            MailboxQuery {
-                case: query.case,
-                before: query.before,
-                limit,
-                relayed_only: !caller.account.role.is_staff(),
-            },
-        )
-        .await?;
+    // The listing is allowed by now: its trail row is written while the
+    // page is read, and the page is answered only once the row is durable.
+    let page = state.store.mailbox(
+        caller.account.id,
+        mailbox,
+        MailboxQuery {
+            case: query.case,
+            before: query.before,
+            limit,
+            relayed_only: !caller.account.role.is_staff(),
+        },
+    );
+    let recorded = access::record(&state, &caller, query.case, touch, Outcome::Allowed);
+    let (items, ()) = tokio::try_join!(async { Ok::<_, ApiError>(page.await?) }, recorded)?;
     // The cursor follows the page as stored; what the policy filters out
     // below does not end the listing early.
     let next = (items.len() == limit as usize)
@@ -125,7 +126,6 @@ pub async fn list(
         }
         kept
     };
-    access::record(&state, &caller, query.case, touch, Outcome::Allowed).await?;
     Ok(Json(Page {
         items: items.into_iter().map(MessageView::of).collect(),
         next,
