@@ -66,8 +66,9 @@ struct Args {
     /// costs (compare with a run without this flag).
     #[arg(long)]
     no_audit: bool,
-    /// After the run, run it again without the audit trail and print what
-    /// the trail costs posting and inbox reads.
+    /// After the run, run it five more times, alternately without and with
+    /// the audit trail, and print the median cost of the trail to posting
+    /// and inbox reads.
     #[arg(long, conflicts_with = "no_audit")]
     audit_cost: bool,
     /// The most envelopes sealed ahead of one phase.
@@ -94,35 +95,81 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let report = measure(&args, &bin, !args.no_audit, &progress).await?;
     print!("{}", report.markdown());
     if args.audit_cost {
-        // The same run again on a fresh server without the trail, so that
-        // the ratio compares two measurements of one sitting.
-        let bare = measure(&args, &bin, false, &progress).await?;
-        print!("\nThe same without the audit trail:\n\n{}", bare.markdown());
-        let throughput = |report: &Report, name: &str| {
-            report
-                .phases
-                .iter()
-                .find(|p| p.phase == name)
-                .map_or(0.0, |p| p.throughput)
-        };
-        for phase in ["post", "inbox"] {
-            let with = throughput(&report, phase);
-            let without = throughput(&bare, phase);
-            let cost = if without > 0.0 {
-                1.0 - with / without
-            } else {
-                0.0
-            };
-            println!(
-                "- {phase} with the audit trail: {with:.0} req/s against {without:.0} without: {:.1} % slower",
-                cost * 100.0
-            );
-        }
+        audit_cost(&args, &bin, &report, &progress).await?;
     }
     if let Some(path) = &args.json {
         let json = serde_json::to_string_pretty(&report)?;
         std::fs::write(path, json + "\n")
             .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// What the audit trail costs: more whole runs, alternating servers with
+/// and without the trail (the first run with it is `first`), and the median
+/// throughput of each side, since one pair of runs on a shared machine
+/// differs by more than the trail costs.
+async fn audit_cost(
+    args: &Args,
+    bin: &std::path::Path,
+    first: &Report,
+    progress: &impl Fn(&str),
+) -> anyhow::Result<()> {
+    const ROUNDS: usize = 3;
+    let throughput = |report: &Report, name: &str| {
+        report
+            .phases
+            .iter()
+            .find(|p| p.phase == name)
+            .map_or(0.0, |p| p.throughput)
+    };
+    let mut with = vec![(throughput(first, "post"), throughput(first, "inbox"))];
+    let mut without = Vec::new();
+    for round in 0..(2 * ROUNDS - 1) {
+        // Without, with, without, with, without: alternating after `first`.
+        let audit = round % 2 == 1;
+        let report = measure(args, bin, audit, progress).await?;
+        let pair = (throughput(&report, "post"), throughput(&report, "inbox"));
+        if audit {
+            with.push(pair);
+        } else {
+            without.push(pair);
+        }
+    }
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values.get(values.len() / 2).copied().unwrap_or_default()
+    };
+    println!("\nThe audit trail's cost, {ROUNDS} runs each way, alternating:\n");
+    println!(
+        "| phase | with the trail (req/s, each run) | without (req/s, each run) | median with | median without | cost |"
+    );
+    println!("|---|---|---|---:|---:|---:|");
+    for (name, pick) in [("post", 0), ("inbox", 1)] {
+        let side = |runs: &[(f64, f64)]| -> Vec<f64> {
+            runs.iter()
+                .map(|p| if pick == 0 { p.0 } else { p.1 })
+                .collect()
+        };
+        let list = |values: &[f64]| {
+            values
+                .iter()
+                .map(|v| format!("{v:.0}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (a, b) = (side(&with), side(&without));
+        let (ma, mb) = (median(a.clone()), median(b.clone()));
+        let cost = if mb > 0.0 {
+            (1.0 - ma / mb) * 100.0
+        } else {
+            0.0
+        };
+        println!(
+            "| {name} | {} | {} | {ma:.0} | {mb:.0} | {cost:.1} % |",
+            list(&a),
+            list(&b)
+        );
     }
     Ok(())
 }

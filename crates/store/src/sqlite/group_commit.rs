@@ -100,7 +100,13 @@ impl Writer {
     }
 }
 
+/// The audit chain's last seq and digest, as this task last wrote them:
+/// the writer is the chain's only appender, so it need not read them back
+/// before every batch. Forgotten whenever a batch fails.
+type Head = Option<(i64, [u8; 32])>;
+
 async fn run(pool: SqlitePool, key: Arc<AtRest>, mut queue: mpsc::Receiver<Job>) {
+    let mut head: Head = None;
     while let Some(first) = queue.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -109,11 +115,14 @@ async fn run(pool: SqlitePool, key: Arc<AtRest>, mut queue: mpsc::Receiver<Job>)
                 Err(_) => break,
             }
         }
-        let committed = match commit_batched(&pool, &key, &batch).await {
+        let committed = match commit_batched(&pool, &key, &batch, &mut head).await {
             Ok(outcomes) => Ok(outcomes),
             Err(error) => {
+                head = None;
                 tracing::warn!(%error, size = batch.len(), "a batch of messages is written again one by one");
-                commit(&pool, &key, &batch).await
+                commit(&pool, &key, &batch)
+                    .await
+                    .inspect_err(|_| head = None)
             }
         };
         match committed {
@@ -145,8 +154,12 @@ async fn commit_batched(
     pool: &SqlitePool,
     key: &AtRest,
     batch: &[Job],
+    head: &mut Head,
 ) -> Result<Vec<Result<i64>>> {
     let mut conn = pool.acquire().await?;
+    if let Some(outcomes) = audit_only(&mut conn, key, batch, head).await? {
+        return Ok(outcomes);
+    }
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let messages: Vec<&Insert> = batch
         .iter()
@@ -247,7 +260,7 @@ async fn commit_batched(
         }
         ends.push(entries.len());
     }
-    let head = extend_chain(&mut tx, key, &entries).await?;
+    let head = extend_chain(&mut tx, key, &entries, head).await?;
     tx.commit().await?;
 
     // Answers, in queue order: an audit job gets the seq of its last row.
@@ -272,22 +285,64 @@ async fn commit_batched(
         .collect()
 }
 
-/// Appends `entries` after the chain's current head, inside `conn`'s
-/// transaction; returns the new head's seq.
+/// Audit rows per statement.
+const AUDIT_ROWS: usize = MAX_PARAMETERS / 11;
+
+/// A batch of audit rows only, which fit one statement, is that one
+/// statement: atomic and durable on its own, with no transaction around it.
+/// `None` for any other batch.
+async fn audit_only(
+    conn: &mut SqliteConnection,
+    key: &AtRest,
+    batch: &[Job],
+    head: &mut Head,
+) -> Result<Option<Vec<Result<i64>>>> {
+    let mut entries: Vec<&AuditEntry> = Vec::new();
+    let mut ends = Vec::with_capacity(batch.len());
+    for job in batch {
+        match &job.work {
+            Work::Audit(list) => entries.extend(list.iter()),
+            Work::Message(_) => return Ok(None),
+        }
+        ends.push(entries.len());
+    }
+    if entries.len() > AUDIT_ROWS {
+        return Ok(None);
+    }
+    let last = extend_chain(conn, key, &entries, head).await?;
+    let base = last - i64::try_from(entries.len()).unwrap_or(i64::MAX);
+    Ok(Some(
+        ends.into_iter()
+            .map(|end| Ok(base + i64::try_from(end).unwrap_or(i64::MAX)))
+            .collect(),
+    ))
+}
+
+/// Appends `entries` after the chain's head (`head` if known, else read
+/// from the table) on `conn`, inside whatever transaction it is in;
+/// returns the new head's seq and remembers it in `head`.
 pub(super) async fn extend_chain(
     conn: &mut SqliteConnection,
     key: &AtRest,
     entries: &[&AuditEntry],
+    head: &mut Head,
 ) -> Result<i64> {
-    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?;
-    let (mut seq, mut hash) = match head {
-        Some(row) => (row.try_get::<i64, _>(0)?, key_from(row.try_get(1)?)?),
-        None => (0, GENESIS),
+    let (mut seq, mut hash) = match *head {
+        Some(known) => known,
+        None => {
+            let row = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut *conn)
+                .await?;
+            match row {
+                Some(row) => (row.try_get::<i64, _>(0)?, key_from(row.try_get(1)?)?),
+                None => (0, GENESIS),
+            }
+        }
     };
-    const COLUMNS: usize = 11;
-    for chunk in entries.chunks(MAX_PARAMETERS / COLUMNS) {
+    // Until the rows are in, the head is unknown: a failure below must not
+    // leave a head that was never written.
+    *head = None;
+    for chunk in entries.chunks(AUDIT_ROWS) {
         let sql = format!(
             "INSERT INTO audit_log (seq, at, actor_id, action, object_kind, object_id, case_id,
                                     owner_id, outcome, prev_hash, hash) VALUES {}",
@@ -313,6 +368,7 @@ pub(super) async fn extend_chain(
         }
         query.execute(&mut *conn).await?;
     }
+    *head = Some((seq, hash));
     Ok(seq)
 }
 
@@ -327,12 +383,15 @@ async fn commit(pool: &SqlitePool, key: &AtRest, batch: &[Job]) -> Result<Vec<Re
             Work::Message(insert) => match insert_one(&mut tx, insert).await {
                 Ok(seq) => {
                     let audit: Vec<&AuditEntry> = insert.audit.iter().collect();
-                    extend_chain(&mut tx, key, &audit).await.map(|_| seq)
+                    extend_chain(&mut tx, key, &audit, &mut None)
+                        .await
+                        .map(|_| seq)
                 }
                 Err(error) => Err(error),
             },
             Work::Audit(entries) => {
-                extend_chain(&mut tx, key, &entries.iter().collect::<Vec<_>>()).await
+                let entries: Vec<&AuditEntry> = entries.iter().collect();
+                extend_chain(&mut tx, key, &entries, &mut None).await
             }
         };
         match done {
