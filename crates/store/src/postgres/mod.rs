@@ -7,13 +7,15 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 use passerelle_domain::{
     AccountId, CaseId, CaseStatus, Membership, MessageId, MessageStatus, Party, Role, ServiceId,
 };
-use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgConnection, PgPool, Postgres, Row};
 use uuid::Uuid;
 
@@ -32,7 +34,10 @@ type Query<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
 /// Passerelle on PostgreSQL.
 pub struct PgStore {
     pool: PgPool,
-    at_rest: AtRest,
+    at_rest: Arc<AtRest>,
+    /// Audit rows that come alone go through one task per instance, which
+    /// extends the chain for many requests under one lock of its head.
+    appender: consent::Appender,
 }
 
 /// By hand, so that nothing of the connection URL (which may hold a
@@ -49,11 +54,23 @@ impl fmt::Debug for PgStore {
 impl PgStore {
     /// Connects to the database at `url` (`postgres://user:password@host/db`).
     pub async fn connect(url: &str, at_rest: AtRest) -> Result<Self> {
+        // Plan every statement for its own parameters. A generic plan made
+        // once for a prepared statement reads the `$n IS NULL OR ...` filters
+        // as if they kept almost nothing, and walks every message of an inbox
+        // to return fifty: 80 ms instead of 0.2 ms at 50,000 messages.
+        let options =
+            PgConnectOptions::from_str(url)?.options([("plan_cache_mode", "force_custom_plan")]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .connect(url)
+            .connect_with(options)
             .await?;
-        Ok(Self { pool, at_rest })
+        let at_rest = Arc::new(at_rest);
+        let appender = consent::Appender::spawn(pool.clone(), at_rest.clone());
+        Ok(Self {
+            pool,
+            at_rest,
+            appender,
+        })
     }
 
     /// The connection pool, for the LISTEN/NOTIFY event bus.
