@@ -1,11 +1,17 @@
-//! The `passerelle` command: the envelope tools today, the server and its
-//! client as they land.
+//! The `passerelle` command: the service, its administration, the client
+//! and the envelope tools.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 mod cli;
+
+/// mimalloc gives freed memory back: each Argon2id login takes 19 MiB, and
+/// the system allocator kept every one of them, growing the server by that
+/// much per sign-in.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();

@@ -16,6 +16,7 @@ use passerelle_domain::{AccountId, CaseId, Role, ServiceId};
 use passerelle_store::{Account, NewAccount};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tokio::sync::{Semaphore, SemaphorePermit};
 use utoipa::ToSchema;
 
 use crate::state::Json;
@@ -69,9 +70,22 @@ pub fn new_secret() -> Result<(String, [u8; 32]), ApiError> {
     Ok((secret, hash))
 }
 
+/// Argon2id hashes computed at once. Each takes 19 MiB and a core for tens
+/// of milliseconds; a burst of logins waits its turn here instead of taking
+/// memory and every blocking thread.
+static PASSWORD_WORK: Semaphore = Semaphore::const_new(2);
+
+async fn password_turn() -> Result<SemaphorePermit<'static>, ApiError> {
+    PASSWORD_WORK
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
 /// Hashes a password with Argon2id (OWASP parameters), off the async threads.
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
     check_password(&password)?;
+    let _turn = password_turn().await?;
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
@@ -95,6 +109,7 @@ fn check_password(password: &str) -> Result<(), ApiError> {
 /// logins are checked against a fixed hash so that timing does not tell
 /// which logins exist.
 async fn verify_password(password: String, stored: Option<String>) -> Result<bool, ApiError> {
+    let _turn = password_turn().await?;
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| DECOY_HASH.to_owned());
