@@ -525,3 +525,33 @@ async fn a_revoked_or_restricted_relative_gets_nothing_of_the_detainee_anywhere(
         }
     }
 }
+
+#[tokio::test]
+async fn a_relatives_phone_never_reaches_the_detained_person() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        grant(&w.srv, &w.worker, &w.case, &w.relative, &["visits"]).await;
+        let message = id(&w.send(&w.relative, &[&w.detainee], b"mon numero").await);
+        step(&w, &w.worker, &message, "relay")
+            .await
+            .ok(200, &w.at("relay"));
+        for path in [
+            format!("/cases/{}", w.case),
+            format!("/cases/{}/parties", w.case),
+            format!("/cases/{}/consents", w.case),
+            format!("/accounts/{}/keys", w.relative.id),
+            format!("/messages/{message}"),
+            "/messages".to_owned(),
+            "/me/access".to_owned(),
+        ] {
+            let got = w.srv.get(w.detainee.token(), &path).await;
+            got.ok(200, &w.at(&path));
+            assert!(
+                !got.text.contains("+32 470") && !got.text.contains("phone"),
+                "{}: {}",
+                w.at(&path),
+                got.text
+            );
+        }
+    }
+}

@@ -70,8 +70,11 @@ impl CaseFacts<'_> {
             .any(|r| r.relative == relative && r.active_at(at))
     }
 
-    /// Contact with `relative` of kind `scope`: no restriction, and consent.
-    fn contact(&self, relative: AccountId, scope: Scope, at: Timestamp) -> Decision {
+    /// Whether the detained person and `relative` may be in contact of kind
+    /// `scope` at `at`: no restriction, and consent. The answer does not
+    /// depend on who asks, so live events and listings can use it for every
+    /// party at once.
+    pub fn contact(&self, relative: AccountId, scope: Scope, at: Timestamp) -> Decision {
         if self.restricted(relative, at) {
             Decision::Deny(Denial::Restricted)
         } else if effective_scopes(self.consents, relative, at).contains(scope) {

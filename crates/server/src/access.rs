@@ -111,6 +111,15 @@ impl CaseAccess {
         }
     }
 
+    /// The case's facts, as the policy reads them.
+    pub fn facts(&self) -> CaseFacts<'_> {
+        CaseFacts {
+            service: self.case.service,
+            consents: &self.consents,
+            restrictions: &self.restrictions,
+        }
+    }
+
     /// The policy's answer for `account` doing `action` at `at`.
     pub fn decide(&self, account: &Account, action: Action, at: Timestamp) -> Decision {
         let actor = Actor {
@@ -119,12 +128,7 @@ impl CaseAccess {
             service: account.service,
             membership: self.membership(account.id),
         };
-        let facts = CaseFacts {
-            service: self.case.service,
-            consents: &self.consents,
-            restrictions: &self.restrictions,
-        };
-        policy::decide(&actor, action, &facts, at)
+        policy::decide(&actor, action, &self.facts(), at)
     }
 }
 

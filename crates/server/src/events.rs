@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use passerelle_domain::{AccountId, Membership, MessageStatus, Party};
+use jiff::Timestamp;
+use passerelle_domain::{AccountId, Membership, MessageStatus, Scope};
 use passerelle_store::StoredMessage;
 use passerelle_store::bus::{Event, EventKind};
 use tokio_stream::wrappers::BroadcastStream;
@@ -15,7 +16,9 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::{Stream, StreamExt};
 
 use crate::AppState;
+use crate::access::CaseAccess;
 use crate::auth::Caller;
+use crate::messages::contacts;
 
 /// The caller's events from now on, as `event: message_new` or
 /// `event: message_status` with `{"case", "message"}`; `event: resync`
@@ -47,17 +50,29 @@ pub async fn stream(
 /// Who may hear of `message` in its current state: its sender, the workers
 /// among its recipients, and the other recipients once it is relayed, so a
 /// detained person does not learn of a message a worker has not relayed.
-pub fn audience(message: &StoredMessage, parties: &[Party]) -> Vec<AccountId> {
+/// Between the detained person and a relative, the policy decides too: a
+/// relative without consent, or under a restriction, hears nothing of it,
+/// and neither does the detained person of such a relative's message.
+pub fn audience(message: &StoredMessage, access: &CaseAccess, at: Timestamp) -> Vec<AccountId> {
     let relayed = matches!(
         message.status,
         MessageStatus::Delivered { .. } | MessageStatus::Read
     );
+    let author = message.on_behalf_of.unwrap_or(message.sender);
+    let facts = access.facts();
+    let barred: Vec<AccountId> = contacts(access, author, &message.recipients)
+        .into_iter()
+        .filter(|r| !facts.contact(*r, Scope::Messages, at).is_allowed())
+        .collect();
     let mut audience = vec![message.sender];
     for recipient in &message.recipients {
-        let staff = parties
-            .iter()
-            .any(|p| p.account == *recipient && p.membership == Membership::Worker);
-        if (staff || relayed) && !audience.contains(recipient) {
+        let hears = match access.membership(*recipient) {
+            Some(Membership::Worker) => true,
+            Some(Membership::Detainee) => relayed && !barred.contains(&author),
+            Some(Membership::Relative { .. }) => relayed && !barred.contains(recipient),
+            None => false,
+        };
+        if hears && !audience.contains(recipient) {
             audience.push(*recipient);
         }
     }
@@ -70,13 +85,13 @@ pub async fn publish(
     state: &AppState,
     kind: EventKind,
     message: &StoredMessage,
-    parties: &[Party],
+    access: &CaseAccess,
 ) {
     let event = Event {
         kind,
         case: message.case,
         message: message.id,
-        audience: audience(message, parties),
+        audience: audience(message, access, state.now()),
     };
     if let Err(error) = state.bus.publish(&event).await {
         tracing::warn!(%error, "could not publish an event");

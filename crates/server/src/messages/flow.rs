@@ -14,7 +14,11 @@ use crate::{ApiError, AppState};
 /// relative it is addressed to when the detained person wrote it (or a
 /// worker for them), or its relative author when it is addressed to the
 /// detained person.
-fn contacts(access: &CaseAccess, author: AccountId, recipients: &[AccountId]) -> Vec<AccountId> {
+pub(crate) fn contacts(
+    access: &CaseAccess,
+    author: AccountId,
+    recipients: &[AccountId],
+) -> Vec<AccountId> {
     match access.membership(author) {
         Some(Membership::Detainee) => recipients
             .iter()

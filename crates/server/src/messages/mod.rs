@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 mod flow;
 mod list;
 
+pub(crate) use flow::contacts;
 use flow::{author_of, flow, visible};
 pub use list::{__path_list, list};
 
@@ -241,7 +242,7 @@ pub async fn upload(
             other => other.into(),
         })?;
     tracing::info!(message = %stored.id, case = %case, bytes = bytes.len(), "message stored");
-    events::publish(&state, EventKind::MessageNew, &stored, parties).await;
+    events::publish(&state, EventKind::MessageNew, &stored, &access).await;
     Ok((StatusCode::CREATED, Json(MessageView::of(stored))))
 }
 
@@ -357,6 +358,6 @@ pub async fn step(
         .await?;
     access::record(&state, &caller, Some(updated.case), touch, Outcome::Allowed).await?;
     tracing::info!(message = %id, status = updated.status.name(), "message status changed");
-    events::publish(&state, EventKind::MessageStatus, &updated, &access.parties).await;
+    events::publish(&state, EventKind::MessageStatus, &updated, &access).await;
     Ok(Json(MessageView::of(updated)))
 }
