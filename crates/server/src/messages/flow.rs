@@ -63,6 +63,25 @@ pub(super) fn flow(
         .unwrap_or(Decision::Allow)
 }
 
+/// [`flow`] for `caller`, answered: a denial is recorded against `touch`
+/// in the case's trail and refused as `not_available`.
+pub(super) async fn require_flow(
+    state: &AppState,
+    caller: &Caller,
+    access: &CaseAccess,
+    author: AccountId,
+    recipients: &[AccountId],
+    touch: Touch,
+) -> Result<(), ApiError> {
+    let decision = flow(access, &caller.account, author, recipients, state.now());
+    if let Decision::Deny(denial) = decision {
+        let case = Some(access.case.id);
+        access::record(state, caller, case, touch, Outcome::Denied(denial)).await?;
+        return Err(access::refusal(denial));
+    }
+    Ok(())
+}
+
 /// Who wrote a message, for the policy: the detained person when a worker
 /// recorded it for them.
 pub(super) fn author_of(message: &StoredMessage) -> AccountId {
@@ -100,24 +119,8 @@ pub(super) async fn visible(
         return Err(ApiError::NotFound);
     }
     if !is_sender && !staff {
-        let decision = flow(
-            &access,
-            &caller.account,
-            author_of(&message),
-            &message.recipients,
-            state.now(),
-        );
-        if let Decision::Deny(denial) = decision {
-            access::record(
-                state,
-                caller,
-                Some(message.case),
-                touch,
-                Outcome::Denied(denial),
-            )
-            .await?;
-            return Err(access::refusal(denial));
-        }
+        let author = author_of(&message);
+        require_flow(state, caller, &access, author, &message.recipients, touch).await?;
     }
     Ok((message, membership, access))
 }

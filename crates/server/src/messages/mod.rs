@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use passerelle_crypto::{ContentType, Envelope, PublicKey};
-use passerelle_domain::policy::{Action, Decision};
+use passerelle_domain::policy::Action;
 use passerelle_domain::{AccountId, CaseId, HoldReason, Membership, MessageId, MessageStatus};
 use passerelle_store::audit::Outcome;
 use passerelle_store::{NewMessage, StoredMessage};
@@ -17,7 +17,7 @@ mod flow;
 mod list;
 
 pub(crate) use flow::contacts;
-use flow::{author_of, flow, visible};
+use flow::{author_of, require_flow, visible};
 pub use list::{__path_list, list};
 
 use crate::access::{self, Touch};
@@ -207,11 +207,7 @@ pub async fn upload(
     // Between the detained person and a relative, consent and restrictions
     // decide; a refusal never says which.
     let author = on_behalf_of.unwrap_or(caller.account.id);
-    if let Decision::Deny(denial) = flow(&access, &caller.account, author, &recipients, state.now())
-    {
-        access::record(&state, &caller, Some(case), touch, Outcome::Denied(denial)).await?;
-        return Err(access::refusal(denial));
-    }
+    require_flow(&state, &caller, &access, author, &recipients, touch).await?;
 
     // Staff need no relay; relatives and detained persons go through one.
     let status = if mine == Membership::Worker {
@@ -312,24 +308,8 @@ pub async fn step(
     let staff = membership == Membership::Worker;
     if staff && matches!(step, Step::Relay | Step::DeliverInPerson) {
         // Relaying to a restricted relative, or one without consent, is refused.
-        let decision = flow(
-            &access,
-            &caller.account,
-            author_of(&message),
-            &message.recipients,
-            state.now(),
-        );
-        if let Decision::Deny(denial) = decision {
-            access::record(
-                &state,
-                &caller,
-                Some(message.case),
-                touch,
-                Outcome::Denied(denial),
-            )
-            .await?;
-            return Err(access::refusal(denial));
-        }
+        let author = author_of(&message);
+        require_flow(&state, &caller, &access, author, &message.recipients, touch).await?;
     }
     let next = match step {
         Step::Relay | Step::DeliverInPerson | Step::Hold { .. } if !staff => {
