@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::support::{World, backends, seal};
 
+mod consent;
 mod envelopes;
 mod sessions;
 
