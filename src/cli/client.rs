@@ -31,14 +31,14 @@ pub struct ProfileArg {
 }
 
 impl ProfileArg {
-    fn open(&self) -> anyhow::Result<Profile> {
+    pub(super) fn open(&self) -> anyhow::Result<Profile> {
         Ok(Profile::locate(self.profile.clone())?)
     }
 }
 
 /// Runs one client command on a small runtime of its own, with no logs: a
 /// client's output is for the person at the terminal.
-fn block_on<T>(future: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+pub(super) fn block_on<T>(future: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
@@ -55,7 +55,7 @@ fn password() -> anyhow::Result<Zeroizing<String>> {
     ))
 }
 
-fn unlock(profile: &Profile) -> anyhow::Result<SecretKey> {
+pub(super) fn unlock(profile: &Profile) -> anyhow::Result<SecretKey> {
     if profile.wrapped_key()?.is_none() {
         bail!("this profile has no key yet: run `passerelle keys --generate`");
     }

@@ -6,9 +6,12 @@ use clap::{Parser, Subcommand};
 
 mod client;
 mod demo;
+mod directory;
 mod envelope;
 mod io;
+mod requests;
 mod server;
+mod visits;
 
 /// Passerelle: a secure relay between detained persons and their families.
 #[derive(Debug, Parser)]
@@ -204,6 +207,21 @@ enum Command {
         #[command(flatten)]
         profile: client::ProfileArg,
     },
+    /// Visit requests: ask for a visit, follow it; (workers) take it through.
+    Visit {
+        #[command(subcommand)]
+        command: visits::Command,
+    },
+    /// Practical requests: file one, follow it; (workers) handle and refer it.
+    Request {
+        #[command(subcommand)]
+        command: requests::Command,
+    },
+    /// The service directory: search it; (coordinators) maintain it, import and export HSDS.
+    Directory {
+        #[command(subcommand)]
+        command: directory::Command,
+    },
     /// Play a whole exchange on a throw-away local server and show what each side sees.
     Demo,
 }
@@ -341,6 +359,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             profile,
         } => client::relay(&profile, message, hold.as_deref(), in_person),
         Command::Read { message, profile } => client::read(&profile, message),
+        Command::Visit { command } => visits::run(command),
+        Command::Request { command } => requests::run(command),
+        Command::Directory { command } => directory::run(command),
         Command::Demo => demo::run(),
     }
 }

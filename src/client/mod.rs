@@ -23,10 +23,13 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use zeroize::Zeroizing;
 
+pub mod directory;
 mod error;
 mod messages;
 mod profile;
+pub mod requests;
 mod types;
+pub mod visits;
 
 pub use error::ClientError;
 pub use messages::{KeyChange, OpenedMessage, Outgoing, seal_message};

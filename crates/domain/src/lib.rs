@@ -4,11 +4,14 @@
 
 mod case;
 mod consent;
+pub mod directory;
 mod ids;
 mod message;
 pub mod policy;
 pub mod receipt;
+pub mod request;
 mod role;
+pub mod visit;
 
 pub use case::{CaseStatus, LegalSituation, Membership, Party, Relationship};
 pub use consent::{

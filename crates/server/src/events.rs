@@ -21,7 +21,8 @@ use crate::auth::Caller;
 use crate::messages::contacts;
 
 /// The caller's events from now on, as `event: message_new` or
-/// `event: message_status` with `{"case", "message"}`; `event: resync`
+/// `event: message_status` with `{"case", "message"}`, or
+/// `event: notification` with `{"case", "notification"}`; `event: resync`
 /// when the stream fell behind and the client should refetch.
 #[utoipa::path(get, path = "/api/v1/events", tag = "messages",
     responses((status = 200, description = "text/event-stream"), (status = 401, body = crate::ErrorBody)))]
@@ -32,11 +33,12 @@ pub async fn stream(
     let me = caller.account.id;
     let events = BroadcastStream::new(state.bus.subscribe()).filter_map(move |item| match item {
         Ok(event) if event.audience.contains(&me) => {
-            let name = match event.kind {
-                EventKind::MessageNew => "message_new",
-                EventKind::MessageStatus => "message_status",
+            let (name, object) = match event.kind {
+                EventKind::MessageNew => ("message_new", "message"),
+                EventKind::MessageStatus => ("message_status", "message"),
+                EventKind::Notification => ("notification", "notification"),
             };
-            let data = serde_json::json!({ "case": event.case, "message": event.message });
+            let data = serde_json::json!({ "case": event.case, object: event.object });
             Some(Ok(SseEvent::default().event(name).data(data.to_string())))
         }
         Ok(_) => None,
@@ -89,8 +91,8 @@ pub async fn publish(
 ) {
     let event = Event {
         kind,
-        case: message.case,
-        message: message.id,
+        case: Some(message.case),
+        object: message.id.as_uuid(),
         audience: audience(message, access, state.now()),
     };
     if let Err(error) = state.bus.publish(&event).await {

@@ -17,12 +17,17 @@ mod audit;
 mod auth;
 mod cases;
 mod consent;
+mod directory;
 mod error;
 mod events;
 mod keys;
 mod messages;
+mod notifications;
 mod openapi;
+mod requests;
+mod sealed;
 mod state;
+mod visits;
 
 pub use auth::{Caller, hash_password};
 pub use error::{ApiError, ErrorBody};
@@ -67,7 +72,11 @@ pub fn app(state: AppState) -> Router {
         .route("/messages/{message}", get(messages::show))
         .route("/messages/{message}/status", post(messages::step))
         .route("/events", get(events::stream))
-        .route("/openapi.json", get(openapi::document));
+        .route("/openapi.json", get(openapi::document))
+        .merge(notifications::routes())
+        .merge(visits::routes())
+        .merge(requests::routes())
+        .merge(directory::routes());
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))

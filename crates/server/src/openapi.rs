@@ -5,7 +5,10 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{audit, auth, cases, consent, error, events, keys, messages};
+use crate::{
+    audit, auth, cases, consent, directory, error, events, keys, messages, notifications, requests,
+    visits,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -45,7 +48,12 @@ use crate::{audit, auth, cases, consent, error, events, keys, messages};
 )]
 struct Document;
 
-/// The document.
+/// The document: the core routes, then each module's own part.
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(Document::openapi())
+    let mut document = Document::openapi();
+    document.merge(notifications::Doc::openapi());
+    document.merge(visits::Doc::openapi());
+    document.merge(requests::Doc::openapi());
+    document.merge(directory::Doc::openapi());
+    Json(document)
 }

@@ -4,11 +4,12 @@
 //! to one `passerelle serve` hears of a message stored by another.
 
 use async_trait::async_trait;
-use passerelle_domain::{AccountId, CaseId, MessageId};
+use passerelle_domain::{AccountId, CaseId};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
+use uuid::Uuid;
 
 use crate::{Result, StoreError};
 
@@ -25,6 +26,8 @@ pub enum EventKind {
     MessageNew,
     /// A message's status changed.
     MessageStatus,
+    /// A notification was written to the audience's inbox.
+    Notification,
 }
 
 /// One event: who should hear of it, and about what. Ids only.
@@ -32,10 +35,10 @@ pub enum EventKind {
 pub struct Event {
     /// What happened.
     pub kind: EventKind,
-    /// The case.
-    pub case: CaseId,
-    /// The message.
-    pub message: MessageId,
+    /// The case, if any.
+    pub case: Option<CaseId>,
+    /// The message, or the notification.
+    pub object: Uuid,
     /// The accounts to tell.
     pub audience: Vec<AccountId>,
 }

@@ -20,15 +20,23 @@ mod at_rest;
 pub mod audit;
 pub mod bus;
 mod codec;
+pub mod directory;
 mod error;
+pub mod notify;
 pub mod postgres;
+pub mod requests;
 mod rows;
 pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod visits;
 
 pub use at_rest::AtRest;
+pub use directory::DirectoryStore;
 pub use error::StoreError;
+pub use notify::NotifyStore;
+pub use requests::RequestStore;
+pub use visits::VisitStore;
 
 /// The result of every store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -251,8 +259,14 @@ pub struct MailboxQuery {
 ///   error, so callers can answer 409;
 /// - personal fields are encrypted with the store's [`AtRest`] key before
 ///   they are written and decrypted when read.
+///
+/// The parts of the interface for notifications, visits, practical
+/// requests and the directory live in their own traits, which every store
+/// implements too.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store:
+    NotifyStore + VisitStore + RequestStore + DirectoryStore + Send + Sync + 'static
+{
     /// Applies the pending migrations.
     async fn migrate(&self) -> Result<()>;
     /// Succeeds when the database answers.

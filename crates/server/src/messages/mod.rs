@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use passerelle_crypto::{ContentType, Envelope, PublicKey};
+use passerelle_crypto::ContentType;
 use passerelle_domain::policy::Action;
 use passerelle_domain::{AccountId, CaseId, HoldReason, Membership, MessageId, MessageStatus};
 use passerelle_store::audit::Outcome;
@@ -23,6 +23,7 @@ pub use list::{__path_list, list};
 use crate::access::{self, Touch};
 use crate::auth::Caller;
 use crate::events;
+use crate::sealed;
 use crate::state::{Json, Path};
 use crate::{ApiError, AppState};
 use passerelle_store::bus::EventKind;
@@ -111,36 +112,14 @@ pub async fn upload(
     let mine = access
         .membership(caller.account.id)
         .ok_or(ApiError::NotFound)?;
-    let bytes = STANDARD
-        .decode(request.envelope.trim())
-        .map_err(|_| ApiError::BadRequest("envelope must be standard base64".to_owned()))?;
-    if bytes.len() > state.limits.max_envelope_bytes {
-        return Err(ApiError::PayloadTooLarge(format!(
-            "an envelope is at most {} bytes",
-            state.limits.max_envelope_bytes
-        )));
-    }
-    let envelope = Envelope::parse(&bytes).map_err(|e| invalid(e.to_string()))?;
-    envelope
-        .verify_payload_digest()
-        .map_err(|e| invalid(e.to_string()))?;
-    if envelope.content_type() != ContentType::Message {
-        return Err(invalid("this endpoint takes envelopes of type message"));
-    }
-    if envelope.case_id().as_bytes() != case.as_uuid().as_bytes() {
-        return Err(invalid("the envelope is sealed for another case"));
-    }
-
-    let ids: Vec<AccountId> = parties.iter().map(|p| p.account).collect();
-    let keys = state.store.current_keys(&ids).await?;
-    let owner_of = |key: &PublicKey| {
-        keys.iter()
-            .find(|k| k.public_key == *key.as_bytes())
-            .map(|k| k.account)
-    };
-    if owner_of(&envelope.sender()) != Some(caller.account.id) {
-        return Err(invalid("seal with your current registered key"));
-    }
+    let sealed = sealed::check(
+        &state,
+        &access,
+        &caller,
+        &request.envelope,
+        ContentType::Message,
+    )
+    .await?;
     let membership_of_party = |account: AccountId| {
         parties
             .iter()
@@ -169,15 +148,10 @@ pub async fn upload(
         mine
     };
 
-    let mut recipients = Vec::new();
-    for key in envelope.recipients() {
-        // Bind every recipient to a party: stops an envelope naming a key
-        // from outside the case, which would leak the message.
-        let account =
-            owner_of(&key).ok_or_else(|| invalid("the envelope names a key outside the case"))?;
-        let theirs = membership_of_party(account)
+    for account in &sealed.recipients {
+        let theirs = membership_of_party(*account)
             .ok_or_else(|| invalid("the envelope names a key outside the case"))?;
-        let allowed = account == caller.account.id
+        let allowed = *account == caller.account.id
             || matches!(
                 (author, theirs),
                 (_, Membership::Worker)
@@ -190,19 +164,8 @@ pub async fn upload(
                 "a relative writes to the detained person and the workers only",
             ));
         }
-        recipients.push(account);
     }
-    let workers_with_keys = parties
-        .iter()
-        .filter(|p| p.membership == Membership::Worker)
-        .filter(|p| keys.iter().any(|k| k.account == p.account));
-    for worker in workers_with_keys {
-        if !recipients.contains(&worker.account) {
-            // Workers relay and answer for the case; a message they cannot
-            // read cannot be relayed responsibly.
-            return Err(invalid("every worker of the case must be a recipient"));
-        }
-    }
+    let recipients = sealed.recipients;
 
     // Between the detained person and a relative, consent and restrictions
     // decide; a refusal never says which.
@@ -218,8 +181,8 @@ pub async fn upload(
     let message = NewMessage {
         case,
         sender: caller.account.id,
-        envelope_id: uuid::Uuid::from_bytes(*envelope.message_id().as_bytes()),
-        envelope: bytes.clone(),
+        envelope_id: sealed.envelope_id,
+        envelope: sealed.bytes,
         recipients,
         on_behalf_of,
         status,
@@ -237,7 +200,7 @@ pub async fn upload(
             ),
             other => other.into(),
         })?;
-    tracing::info!(message = %stored.id, case = %case, bytes = bytes.len(), "message stored");
+    tracing::info!(message = %stored.id, case = %case, bytes = stored.envelope.len(), "message stored");
     events::publish(&state, EventKind::MessageNew, &stored, &access).await;
     Ok((StatusCode::CREATED, Json(MessageView::of(stored))))
 }

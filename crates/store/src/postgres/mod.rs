@@ -26,6 +26,10 @@ use crate::{
 };
 
 mod consent;
+mod directory;
+mod notify;
+mod requests;
+mod visits;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 

@@ -20,7 +20,11 @@ use crate::audit::AuditEntry;
 use crate::codec::*;
 
 mod consent;
+mod directory;
 mod group_commit;
+mod notify;
+mod requests;
+mod visits;
 use crate::{
     Account, AtRest, Case, Credentials, KeyRecord, Mailbox, MailboxQuery, NewAccount, NewCase,
     NewInvitation, NewMessage, Result, Service, Store, StoreError, StoredMessage,

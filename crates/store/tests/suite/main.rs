@@ -5,3 +5,7 @@
 mod backends;
 mod consent;
 mod contract;
+mod directory;
+mod notify;
+mod requests;
+mod visits;

@@ -1,0 +1,2 @@
+//! Practical requests: categories, urgencies, the handling flow and how a
+//! request is resolved (DESIGN section 5).

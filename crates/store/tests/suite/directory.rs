@@ -1,0 +1,1 @@
+//! The store contract for directory, on every engine.

@@ -1,0 +1,1 @@
+//! The store contract for notify, on every engine.

@@ -1,0 +1,1 @@
+//! The store contract for requests, on every engine.

@@ -1,0 +1,1 @@
+//! The store contract for visits, on every engine.

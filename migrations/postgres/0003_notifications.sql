@@ -1,0 +1,2 @@
+-- Notifications and reminders.
+SELECT 1;

@@ -1,0 +1,2 @@
+-- Visit requests.
+SELECT 1;

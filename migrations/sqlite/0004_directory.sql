@@ -1,0 +1,2 @@
+-- The service directory.
+SELECT 1;

@@ -1,0 +1,2 @@
+-- Practical requests and referrals.
+SELECT 1;

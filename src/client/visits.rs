@@ -1,0 +1,1 @@
+//! Visits through the API.

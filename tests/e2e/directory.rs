@@ -1,0 +1,1 @@
+//! Directory over HTTP, on SQLite and PostgreSQL.
