@@ -176,7 +176,14 @@ pub async fn serve(
         tracing::warn!("serving WITHOUT an audit trail: no access is recorded");
         state = state.without_audit();
     }
+    let mut reminders =
+        passerelle_server::start_reminders(state.clone(), std::time::Duration::from_secs(60))
+            .await
+            .context("the reminder scheduler did not start")?;
     passerelle_server::serve(listener, state, shutdown_signal()).await?;
+    if let Err(error) = reminders.shutdown().await {
+        tracing::warn!(%error, "the reminder scheduler did not stop cleanly");
+    }
     tracing::info!("stopped; every acknowledged request was completed");
     Ok(())
 }

@@ -31,6 +31,7 @@ mod visits;
 
 pub use auth::{Caller, hash_password};
 pub use error::{ApiError, ErrorBody};
+pub use notifications::{deliver_reminders, start_reminders};
 pub use state::{AppState, Clock, Limits, SystemClock};
 
 /// The router: every route, the body limit, request ids and request logs.

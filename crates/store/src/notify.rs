@@ -102,3 +102,59 @@ pub trait NotifyStore: Send + Sync {
     /// reminder is delivered once, even with several instances claiming.
     async fn deliver_due_reminders(&self, now: Timestamp, limit: u32) -> Result<Vec<Notification>>;
 }
+
+/// A `notifications` row, as both engines return it.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct NotificationRow {
+    id: Uuid,
+    seq: i64,
+    account_id: Uuid,
+    case_id: Option<Uuid>,
+    kind: String,
+    object_kind: String,
+    object_id: Option<Uuid>,
+    created_at: i64,
+    read_at: Option<i64>,
+}
+
+impl TryFrom<NotificationRow> for Notification {
+    type Error = crate::StoreError;
+
+    fn try_from(row: NotificationRow) -> Result<Self> {
+        Ok(Self {
+            id: row.id,
+            seq: row.seq,
+            account: AccountId::from_uuid(row.account_id),
+            case: row.case_id.map(CaseId::from_uuid),
+            kind: row.kind,
+            object_kind: row.object_kind,
+            object_id: row.object_id,
+            created_at: crate::codec::timestamp(row.created_at)?,
+            read_at: row.read_at.map(crate::codec::timestamp).transpose()?,
+        })
+    }
+}
+
+/// A due `reminders` row, claimed for delivery.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct DueRow {
+    pub(crate) seq: i64,
+    pub(crate) account_id: Uuid,
+    pub(crate) case_id: Option<Uuid>,
+    pub(crate) kind: String,
+    pub(crate) object_kind: String,
+    pub(crate) object_id: Uuid,
+}
+
+impl DueRow {
+    /// The notification this reminder becomes.
+    pub(crate) fn notification(&self) -> NewNotification {
+        NewNotification {
+            account: AccountId::from_uuid(self.account_id),
+            case: self.case_id.map(CaseId::from_uuid),
+            kind: self.kind.clone(),
+            object_kind: self.object_kind.clone(),
+            object_id: Some(self.object_id),
+        }
+    }
+}

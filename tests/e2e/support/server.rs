@@ -86,6 +86,8 @@ pub struct TestServer {
     pub clock: Arc<TestClock>,
     /// The limits it runs with (the defaults).
     pub limits: Limits,
+    /// The state it serves, for the jobs a test runs by hand (reminders).
+    pub state: AppState,
     /// Requests from 127.0.0.1, for everything but logins.
     http: reqwest::Client,
     /// Logins are rate-limited per address: each comes from a loopback
@@ -121,11 +123,12 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        let served = state.clone();
         tokio::spawn(async move {
             let stopped = async {
                 let _ = stop.await;
             };
-            passerelle_server::serve(listener, state, stopped)
+            passerelle_server::serve(listener, served, stopped)
                 .await
                 .unwrap();
         });
@@ -134,6 +137,7 @@ impl TestServer {
             base,
             clock,
             limits,
+            state,
             http: client(None),
             next_address: AtomicU32::new(2),
             shutdown: Some(shutdown),

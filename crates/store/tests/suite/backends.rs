@@ -65,6 +65,16 @@ pub async fn postgres(server_url: &str) -> Backend {
     }
 }
 
+impl Backend {
+    /// Another store on the same database, as a second `passerelle serve`
+    /// would open it; `None` on SQLite, whose file has one writer anyway.
+    pub async fn second_handle(&self) -> Option<Arc<dyn Store>> {
+        let database = self._database.as_ref()?;
+        let store = PgStore::connect(&database.url, key()).await.unwrap();
+        Some(Arc::new(store))
+    }
+}
+
 /// Every engine available here: SQLite always, PostgreSQL when
 /// `PASSERELLE_TEST_POSTGRES_URL` is set.
 pub async fn all() -> Vec<Backend> {
