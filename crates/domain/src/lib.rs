@@ -9,6 +9,7 @@ mod ids;
 mod message;
 pub mod policy;
 pub mod receipt;
+pub mod report;
 pub mod request;
 mod role;
 pub mod visit;
