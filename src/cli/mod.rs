@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod checkpoint;
 mod client;
 mod demo;
 mod directory;
@@ -234,6 +235,12 @@ enum AuditCommand {
         #[command(flatten)]
         service: server::ServiceArgs,
     },
+    /// Record the chain's current head in the keys folder now (`serve`
+    /// does so every minute): `verify` then catches rows cut from the end.
+    Checkpoint {
+        #[command(flatten)]
+        service: server::ServiceArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -267,6 +274,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit {
             command: AuditCommand::Verify { service },
         } => runtime()?.block_on(server::verify_audit(service)),
+        Command::Audit {
+            command: AuditCommand::Checkpoint { service },
+        } => runtime()?.block_on(server::checkpoint_audit(service)),
         Command::Admin {
             command:
                 AdminCommand::CreateCoordinator {

@@ -104,7 +104,9 @@ pub async fn verify_audit(args: ServiceArgs) -> anyhow::Result<()> {
     let store = open_store(&args).await?;
     store.migrate().await.context("migrations failed")?;
     let key = server_keys(&args)?;
+    let checkpoint = super::checkpoint::read(&args.keys_dir, &key)?;
     let mut check = ChainCheck::default();
+    let mut digest_at_checkpoint = None;
     loop {
         let page = store
             .audit_trail(AuditFilter::All, check.seq, 5_000)
@@ -115,7 +117,17 @@ pub async fn verify_audit(args: ServiceArgs) -> anyhow::Result<()> {
         }
         for record in &page {
             check.next(&key, record)?;
+            if checkpoint.is_some_and(|c| c.seq == record.seq) {
+                digest_at_checkpoint = Some(record.hash);
+            }
         }
+    }
+    match checkpoint {
+        Some(checkpoint) => checkpoint.confirm(&check, digest_at_checkpoint)?,
+        None => println!(
+            "No audit checkpoint in {} yet: rows cut from the end of the trail could not be told apart from a shorter trail.",
+            args.keys_dir.display()
+        ),
     }
     println!(
         "The audit trail is intact: {} rows, last row {} with digest {}.",
@@ -123,6 +135,17 @@ pub async fn verify_audit(args: ServiceArgs) -> anyhow::Result<()> {
         check.seq,
         hex::encode(check.head)
     );
+    Ok(())
+}
+
+/// `passerelle audit checkpoint`: records the chain's head now.
+pub async fn checkpoint_audit(args: ServiceArgs) -> anyhow::Result<()> {
+    let store = open_store(&args).await?;
+    store.migrate().await.context("migrations failed")?;
+    let key = server_keys(&args)?;
+    super::checkpoint::take(&*store, &args.keys_dir, &key).await?;
+    let (seq, _) = store.audit_head().await?;
+    println!("The audit checkpoint is at row {seq}.");
     Ok(())
 }
 
@@ -176,14 +199,26 @@ pub async fn serve(
         tracing::warn!("serving WITHOUT an audit trail: no access is recorded");
         state = state.without_audit();
     }
+    let checkpoints = super::checkpoint::spawn(
+        state.store.clone(),
+        args.keys_dir.clone(),
+        server_keys(&args)?,
+        std::time::Duration::from_secs(60),
+    );
     let mut reminders =
         passerelle_server::start_reminders(state.clone(), std::time::Duration::from_secs(60))
             .await
             .context("the reminder scheduler did not start")?;
+    let state_store = state.store.clone();
     passerelle_server::serve(listener, state, shutdown_signal()).await?;
     if let Err(error) = reminders.shutdown().await {
         tracing::warn!(%error, "the reminder scheduler did not stop cleanly");
     }
+    checkpoints.abort();
+    // The last word: the head as the server leaves it.
+    super::checkpoint::take(&*state_store, &args.keys_dir, &server_keys(&args)?)
+        .await
+        .context("could not write the audit checkpoint")?;
     tracing::info!("stopped; every acknowledged request was completed");
     Ok(())
 }

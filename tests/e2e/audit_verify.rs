@@ -167,3 +167,84 @@ async fn a_chain_checked_with_another_key_does_not_verify() {
         );
     }
 }
+
+fn checkpoint(url: &str, keys: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args(["audit", "checkpoint", "--database-url", url, "--keys-dir"])
+        .arg(keys)
+        .env_remove("PASSERELLE_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn rows_cut_from_the_end_are_caught_once_a_checkpoint_saw_them() {
+    let cases: [(&str, &[&str], &str); 3] = [
+        (
+            "the last two rows deleted",
+            &["DELETE FROM audit_log WHERE seq > 10"],
+            "ends at row 10, but row 12 existed",
+        ),
+        (
+            "the whole trail deleted",
+            &["DELETE FROM audit_log"],
+            "ends at row 0, but row 12 existed",
+        ),
+        (
+            "the last row rewritten in place",
+            &["UPDATE audit_log SET hash = prev_hash WHERE seq = 12"],
+            "breaks at row 12",
+        ),
+    ];
+    for (what, sql, expected) in cases {
+        for backend in backends().await {
+            let dir = tempfile::tempdir().unwrap();
+            let keys = dir.path().join("keys");
+            write_keys(&keys);
+            let store = keyed(&backend).await;
+            fill(&*store).await;
+            drop(store);
+            let url = backend.database_url();
+            let at = |s: &str| format!("[{}] {what}: {s}", backend.name);
+
+            let out = checkpoint(&url, &keys);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{}", at(&stdout));
+            assert!(stdout.contains("at row 12"), "{}", at(&stdout));
+            let out = verify(&url, &keys);
+            assert!(out.status.success(), "{}", at("intact before"));
+
+            tamper(&backend, sql).await;
+            let out = verify(&url, &keys);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success(), "{}", at("verify must fail"));
+            assert!(stderr.contains(expected), "{}", at(&stderr));
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_edited_checkpoint_is_refused_rather_than_trusted() {
+    for backend in backends().await {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        write_keys(&keys);
+        fill(&*keyed(&backend).await).await;
+        let url = backend.database_url();
+        assert!(checkpoint(&url, &keys).status.success());
+        // Someone rolls the chain back two rows and edits the checkpoint to
+        // match; without the key the MAC cannot follow.
+        tamper(&backend, &["DELETE FROM audit_log WHERE seq > 10"]).await;
+        let file = keys.join("audit.checkpoint");
+        let line = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, line.replacen(" 12 ", " 10 ", 1)).unwrap();
+        let out = verify(&url, &keys);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "[{}]", backend.name);
+        assert!(
+            stderr.contains("checkpoint is not valid"),
+            "[{}] {stderr}",
+            backend.name
+        );
+    }
+}

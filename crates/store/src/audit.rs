@@ -21,6 +21,8 @@ use uuid::Uuid;
 
 use crate::{AtRest, StoreError, codec::micros};
 
+pub mod checkpoint;
+
 /// The digest before the first row.
 pub const GENESIS: [u8; 32] = [0; 32];
 

@@ -383,6 +383,9 @@ pub trait Store:
 
     /// Appends rows to the audit chain, in order, durably.
     async fn append_audit(&self, entries: &[AuditEntry]) -> Result<()>;
+    /// The last row of the audit chain: its seq and digest (`0` and the
+    /// genesis digest when the chain is empty).
+    async fn audit_head(&self) -> Result<(i64, [u8; 32])>;
     /// Audit rows in seq order, after `after` (a seq), at most `limit`.
     async fn audit_trail(
         &self,

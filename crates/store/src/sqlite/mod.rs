@@ -695,6 +695,17 @@ impl Store for SqliteStore {
         self.append(entries).await
     }
 
+    async fn audit_head(&self) -> Result<(i64, [u8; 32])> {
+        let row: Option<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&self.writer)
+                .await?;
+        match row {
+            None => Ok((0, crate::audit::GENESIS)),
+            Some((seq, hash)) => Ok((seq, crate::codec::key_from(hash)?)),
+        }
+    }
+
     async fn audit_trail(
         &self,
         filter: crate::audit::AuditFilter,
