@@ -134,16 +134,20 @@ pub async fn file(
         .insert_request(&new, state.now())
         .await
         .map_err(|e| match e {
-            StoreError::Conflict(_) => {
-                ApiError::conflict("replayed", "this envelope id was already used by its author")
-            }
+            StoreError::Conflict(_) => ApiError::conflict(
+                "replayed",
+                "this envelope id was already used by its author",
+            ),
             other => other.into(),
         })?;
     let touch = touching("request.file", &stored);
     access::record(&state, &caller, Some(case), touch, Outcome::Allowed).await?;
     tracing::info!(request = %stored.id, case = %case, "practical request filed");
     flow::tell_workers(&state, &access, &stored, "request.filed", &caller).await;
-    Ok((StatusCode::CREATED, Json(RequestView::of(&stored, Sight::FULL))))
+    Ok((
+        StatusCode::CREATED,
+        Json(RequestView::of(&stored, Sight::FULL)),
+    ))
 }
 
 /// A case's practical requests that the caller may see, each cut down to
@@ -210,7 +214,14 @@ async fn visible(
             id: Some(id.as_uuid()),
             owner: None,
         };
-        access::record(state, caller, None, touch, Outcome::Denied(Denial::NotAParty)).await?;
+        access::record(
+            state,
+            caller,
+            None,
+            touch,
+            Outcome::Denied(Denial::NotAParty),
+        )
+        .await?;
         return Err(ApiError::NotFound);
     };
     let touch = touching(action, &request);
