@@ -12,6 +12,7 @@ use crate::support::{Actor, Resp, World};
 
 mod access;
 mod bad_input;
+mod cli;
 mod flow;
 
 /// Seals `text` from `sender` to `to` as a practical request's
