@@ -17,6 +17,7 @@ CREATE TABLE practical_requests (
     urgency            TEXT NOT NULL CHECK (urgency IN ('low', 'normal', 'high', 'urgent')),
     envelope_id        UUID NOT NULL,
     envelope           BYTEA NOT NULL,
+    -- The accounts the envelope is sealed to: UUIDs joined by commas.
     readers            TEXT NOT NULL,
     status             TEXT NOT NULL CHECK (status IN ('submitted', 'acknowledged',
                            'in_progress', 'resolved', 'closed')),
@@ -33,8 +34,7 @@ CREATE TABLE practical_requests (
     UNIQUE (author_id, envelope_id),
     -- A resolution exactly while resolved or closed; a reason only with not_possible.
     CHECK ((status IN ('resolved', 'closed')) = (resolution IS NOT NULL)),
-    CHECK ((resolution = 'not_possible') = (resolution_reason IS NOT NULL)
-           OR (resolution IS NULL AND resolution_reason IS NULL))
+    CHECK ((resolution_reason IS NOT NULL) = (coalesce(resolution, '') = 'not_possible'))
 );
 CREATE INDEX practical_requests_case ON practical_requests (case_id, seq);
 CREATE INDEX practical_requests_open ON practical_requests (status, urgency, created_at);

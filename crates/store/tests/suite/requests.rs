@@ -218,3 +218,32 @@ async fn a_case_lists_its_requests_newest_first_and_no_others() {
         );
     }
 }
+
+#[tokio::test]
+async fn of_two_workers_acknowledging_at_once_exactly_one_wins() {
+    for b in backends::all().await {
+        let (new, _) = filed(&*b.store).await;
+        b.store.insert_request(&new, now()).await.unwrap();
+        let (from, to) = (RequestStatus::Submitted, RequestStatus::Acknowledged);
+        let race = |minutes: i64| {
+            let store = b.store.clone();
+            let (from, to) = (from.clone(), to.clone());
+            tokio::spawn(async move {
+                store
+                    .set_request_status(new.id, &from, &to, now() + minutes.minutes())
+                    .await
+            })
+        };
+        let (one, two) = tokio::join!(race(1), race(2));
+        let results = [one.unwrap(), two.unwrap()];
+        let wins = results.iter().filter(|r| r.is_ok()).count();
+        let conflicts = results
+            .iter()
+            .filter(|r| matches!(r, Err(StoreError::Conflict(_))))
+            .count();
+        assert_eq!((wins, conflicts), (1, 1), "{}: {results:?}", b.name);
+        let winner = results.iter().find_map(|r| r.as_ref().ok()).unwrap();
+        let stored = b.store.request(new.id).await.unwrap().unwrap();
+        assert_eq!(stored.acknowledged_at, winner.acknowledged_at, "{}", b.name);
+    }
+}
