@@ -1,7 +1,7 @@
 //! Practical requests (DESIGN section 5): a relative, the detained person,
 //! or a worker on the detained person's behalf files one with a sealed
 //! description; the case's workers take it through the flow to one of four
-//! answers. Who sees what is decided in [`view`].
+//! answers. Who sees what is decided in `view`.
 
 use axum::Router;
 use axum::extract::State;
