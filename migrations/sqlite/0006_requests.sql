@@ -1,2 +1,40 @@
--- Practical requests and referrals.
-SELECT 1;
+-- Practical requests (DESIGN section 5). Times are microseconds since the
+-- Unix epoch; ids are 16-byte UUIDs. The description is an end-to-end
+-- envelope kept as opaque bytes; resolution_reason holds AtRest ciphertext.
+-- service_id, category, urgency, resolution and the step times are what
+-- trend reports count: nothing personal.
+CREATE TABLE practical_requests (
+    seq                INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                 BLOB NOT NULL UNIQUE,
+    case_id            BLOB NOT NULL REFERENCES cases (id),
+    service_id         BLOB NOT NULL REFERENCES services (id),
+    author_id          BLOB NOT NULL REFERENCES accounts (id),
+    on_behalf          INTEGER NOT NULL CHECK (on_behalf IN (0, 1)),
+    category           TEXT NOT NULL CHECK (category IN ('clothing_and_linen', 'money_deposit',
+                           'documents_and_id', 'contacting_the_lawyer', 'cpas_benefits',
+                           'mutualite', 'housing', 'debts', 'residence_status', 'children',
+                           'transport_to_visits', 'other')),
+    urgency            TEXT NOT NULL CHECK (urgency IN ('low', 'normal', 'high', 'urgent')),
+    envelope_id        BLOB NOT NULL,
+    envelope           BLOB NOT NULL,
+    -- The accounts the envelope is sealed to: UUIDs joined by commas.
+    readers            TEXT NOT NULL,
+    status             TEXT NOT NULL CHECK (status IN ('submitted', 'acknowledged',
+                           'in_progress', 'resolved', 'closed')),
+    resolution         TEXT CHECK (resolution IN ('answered_directly', 'professional_service',
+                           'solidarity_initiative', 'not_possible')),
+    resolution_reason  BLOB,
+    assigned_to        BLOB REFERENCES accounts (id),
+    created_at         INTEGER NOT NULL,
+    acknowledged_at    INTEGER,
+    resolved_at        INTEGER,
+    closed_at          INTEGER,
+    updated_at         INTEGER NOT NULL,
+    -- A replayed envelope is refused.
+    UNIQUE (author_id, envelope_id),
+    -- A resolution exactly while resolved or closed; a reason only with not_possible.
+    CHECK ((status IN ('resolved', 'closed')) = (resolution IS NOT NULL)),
+    CHECK ((resolution_reason IS NOT NULL) = (coalesce(resolution, '') = 'not_possible'))
+);
+CREATE INDEX practical_requests_case ON practical_requests (case_id, seq);
+CREATE INDEX practical_requests_open ON practical_requests (status, urgency, created_at);

@@ -85,6 +85,23 @@ fn signed_in_routes() -> Vec<Route> {
             "/messages/{message}/status",
             Some(json!({"action": "relay"})),
         ),
+        route(
+            Method::POST,
+            "/cases/{case}/requests",
+            Some(json!({"category": "other", "urgency": "low", "envelope": "{envelope}"})),
+        ),
+        route(Method::GET, "/cases/{case}/requests", None),
+        route(Method::GET, "/requests/{request}", None),
+        route(
+            Method::POST,
+            "/requests/{request}/assign",
+            Some(json!({"worker": "{account}"})),
+        ),
+        route(
+            Method::POST,
+            "/requests/{request}/status",
+            Some(json!({"action": "acknowledge"})),
+        ),
     ]
 }
 

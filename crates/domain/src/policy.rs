@@ -50,6 +50,10 @@ pub enum Action {
     Manage,
     /// Export the case's audit trail.
     ExportAudit,
+    /// Ask the service for practical help about the detained person (file
+    /// a practical request, and follow one's own). No consent scope is
+    /// needed; a restriction bars a relative.
+    Ask,
 }
 
 /// The case's facts that decisions rest on.
@@ -156,7 +160,7 @@ pub fn decide(actor: &Actor, action: Action, case: &CaseFacts<'_>, at: Timestamp
             _ => Allow,
         },
         Membership::Detainee => match action {
-            Action::ViewCase | Action::ViewParties | Action::See(_) => Allow,
+            Action::ViewCase | Action::ViewParties | Action::See(_) | Action::Ask => Allow,
             // A protected relative's existence is never revealed.
             Action::SeeRelative(relative) if case.restricted(relative, at) => {
                 Deny(Denial::Restricted)
@@ -167,6 +171,8 @@ pub fn decide(actor: &Actor, action: Action, case: &CaseFacts<'_>, at: Timestamp
         },
         Membership::Relative { .. } => match action {
             Action::ViewCase | Action::ViewParties => Allow,
+            Action::Ask if case.restricted(actor.account, at) => Deny(Denial::Restricted),
+            Action::Ask => Allow,
             // Relatives never see one another.
             Action::SeeRelative(relative) if relative == actor.account => Allow,
             Action::SeeRelative(_) => Deny(Denial::NotPermitted),

@@ -1,0 +1,243 @@
+//! `passerelle request` end to end: a relative files a sealed request from
+//! the command line, a worker opens and handles it, and the outcome shows
+//! once the detained person consents. `passerelle serve` runs in a child
+//! process.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use passerelle::client::{Client, Invitee, NewCase, Profile};
+use passerelle_domain::{ConsentMethod, LegalSituation, Relationship, Scope};
+
+const PASSPHRASE: &str = "une phrase de passe pour les demandes";
+const PASSWORD: &str = "un mot de passe pour les demandes";
+
+/// `passerelle serve` on a port the system picks, killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(database_url: &str, keys: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--database-url",
+                database_url,
+            ])
+            .arg("--keys-dir")
+            .arg(keys)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("Passerelle is serving on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Self { child, url }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn cli(profile: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args(args)
+        .env("PASSERELLE_PROFILE", profile)
+        .env("PASSERELLE_PASSWORD", PASSWORD)
+        .env("PASSERELLE_PASSPHRASE", PASSPHRASE)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+#[track_caller]
+fn ok(profile: &Path, args: &[&str], stdin: &str) -> String {
+    let out = cli(profile, args, stdin);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_request_is_filed_handled_and_followed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}", dir.path().join("requests.db").display());
+    let keys = dir.path().join("keys");
+    let created = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args([
+            "admin",
+            "create-coordinator",
+            "--database-url",
+            &database_url,
+        ])
+        .arg("--keys-dir")
+        .arg(&keys)
+        .args([
+            "--service-name",
+            "Relais",
+            "--login",
+            "claire",
+            "--display-name",
+            "Claire Dubois",
+        ])
+        .env("PASSERELLE_ADMIN_PASSWORD", PASSWORD)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let server = Server::start(&database_url, &keys);
+    let url = server.url.as_str();
+    let (claire, nadia) = (dir.path().join("claire"), dir.path().join("nadia"));
+    ok(
+        &claire,
+        &["login", "--server", url, "--login", "claire"],
+        "",
+    );
+    ok(&claire, &["keys", "--generate"], "");
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let session = Profile::at(&claire).session().unwrap().unwrap();
+    let api = Client::new(url).unwrap().with_token(&session.token);
+    let (case, code) = runtime.block_on(async {
+        let case = api
+            .open_case(&NewCase {
+                detainee_name: "Karim Benali".into(),
+                prison_number: None,
+                institution: "Prison de Haren".into(),
+                legal_situation: LegalSituation::Charged,
+                expected_release: None,
+                languages: vec!["fr".into()],
+                interpreter_needed: false,
+            })
+            .await
+            .unwrap()
+            .id;
+        let invitation = api.invite(case, Invitee::Relative(Relationship::Parent));
+        (case, invitation.await.unwrap().code)
+    });
+    let case_text = case.to_string();
+    let join = [
+        "join",
+        "--server",
+        url,
+        "--code",
+        &code,
+        "--login",
+        "nadia",
+        "--display-name",
+        "Nadia Benali",
+    ];
+    ok(&nadia, &join, "");
+    ok(&nadia, &["keys", "--generate"], "");
+
+    let text = "Il lui faut un pull chaud et des chaussettes.";
+    let file = [
+        "request",
+        "file",
+        "--case",
+        &case_text,
+        "--category",
+        "clothing_and_linen",
+        "--urgency",
+        "high",
+    ];
+    let out = ok(&nadia, &file, text);
+    assert!(
+        out.starts_with("Filed request ") && out.contains("(submitted)"),
+        "{out}"
+    );
+    let id = out.split_whitespace().nth(2).unwrap().to_owned();
+
+    let list = ok(&claire, &["request", "list", "--case", &case_text], "");
+    assert!(
+        list.contains(&format!(
+            "Request {id} [submitted] clothing_and_linen (high)"
+        )),
+        "{list}"
+    );
+    let shown = ok(&claire, &["request", "show", &id], "");
+    assert!(
+        shown.contains(&format!("| {text}")),
+        "the worker opens it: {shown}"
+    );
+    ok(
+        &claire,
+        &["request", "assign", &id, "--worker", "Claire Dubois"],
+        "",
+    );
+    ok(&claire, &["request", "step", &id, "acknowledge"], "");
+    ok(&claire, &["request", "step", &id, "start"], "");
+    let reason = "Les colis passent par le greffe le mardi";
+    let resolve = [
+        "request",
+        "step",
+        &id,
+        "resolve",
+        "--resolution",
+        "not_possible",
+        "--reason",
+        reason,
+    ];
+    assert!(ok(&claire, &resolve, "").contains("[resolved] clothing_and_linen (high)"));
+
+    // Without `requests` consent, the mother sees the status, not the answer.
+    let seen = ok(&nadia, &["request", "show", &id], "");
+    assert!(
+        seen.contains("[resolved]") && !seen.contains(reason),
+        "{seen}"
+    );
+    assert!(
+        seen.contains(&format!("| {text}")),
+        "she opens her own description: {seen}"
+    );
+    runtime.block_on(async {
+        let grant = api.grant_consent(
+            case,
+            Profile::at(&nadia).session().unwrap().unwrap().account,
+            &[Scope::Requests],
+            ConsentMethod::InPerson,
+        );
+        grant.await.unwrap();
+    });
+    let seen = ok(&nadia, &["request", "show", &id], "");
+    assert!(
+        seen.contains(&format!("answer: not_possible ({reason})")),
+        "{seen}"
+    );
+
+    // A relative does not close it; the server's refusal is one line.
+    let out = cli(&nadia, &["request", "step", &id, "close"], "");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
