@@ -186,7 +186,10 @@ pub async fn create(
         service,
         details: valid(details)?,
     };
-    state.store.create_directory_entry(&entry, state.now()).await?;
+    state
+        .store
+        .create_directory_entry(&entry, state.now())
+        .await?;
     let view = EntryView::of(entry, caller.account.role, &brussels_now(&state)?);
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -245,7 +248,10 @@ pub async fn update(
         details: valid(details)?,
         ..current
     };
-    state.store.update_directory_entry(&entry, state.now()).await?;
+    state
+        .store
+        .update_directory_entry(&entry, state.now())
+        .await?;
     Ok(Json(EntryView::of(
         entry,
         caller.account.role,
