@@ -85,6 +85,21 @@ fn signed_in_routes() -> Vec<Route> {
             "/messages/{message}/status",
             Some(json!({"action": "relay"})),
         ),
+        route(Method::GET, "/directory/services", None),
+        route(
+            Method::POST,
+            "/directory/services",
+            Some(json!({"name": "N", "domains": ["family_ties"]})),
+        ),
+        route(Method::GET, "/directory/services/{entry}", None),
+        route(
+            Method::PUT,
+            "/directory/services/{entry}",
+            Some(json!({"name": "N", "domains": ["family_ties"]})),
+        ),
+        route(Method::DELETE, "/directory/services/{entry}", None),
+        route(Method::GET, "/directory/hsds", None),
+        route(Method::POST, "/directory/hsds", Some(json!([]))),
     ]
 }
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::directory::tests::details;
+use crate::directory::{Day, DayHours, Entry, EntryId, OpeningHours, TimeRange};
 
 fn entry(confidential: bool) -> Entry {
     let mut details = details();
