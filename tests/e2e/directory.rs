@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::support::{Actor, World, backends};
 
+mod cli;
 mod client;
 mod hsds;
 
