@@ -9,7 +9,9 @@
 //! one `location` and its `addresses`, and `attributes` whose
 //! `taxonomy_term` in the [`TAXONOMY`] taxonomy names a domain of
 //! intervention. The ids of sub-records are derived from the entry id, so
-//! exporting twice gives the same file.
+//! exporting twice gives the same file. `hsds_example.json` beside this
+//! file is a complete example; a test checks that it imports and exports
+//! back to itself.
 //!
 //! **Confidential addresses.** An export never carries a confidential
 //! address: a file leaves the service and may end up in a public directory,

@@ -276,3 +276,27 @@ fn terms_of_other_taxonomies_are_ignored() {
     });
     assert_eq!(import(&r).unwrap().details.domains.len(), 2);
 }
+
+/// `hsds_example.json`, the documented example, imports and exports back
+/// to itself.
+#[test]
+fn the_documented_example_round_trips() {
+    let text = include_str!("hsds_example.json");
+    let page: Page = serde_json::from_str(text).unwrap();
+    let organization = page.contents[0].organization.clone().unwrap();
+    let maintainer = Maintainer {
+        id: organization.id.unwrap().parse().unwrap(),
+        name: organization.name.unwrap(),
+    };
+    let imported = import(&page.contents[0]).unwrap();
+    assert_eq!(imported.details.name, "Maison d'accueil");
+    assert_eq!(imported.details.hours.0[0].day, Day::Tuesday);
+    let entry = Entry {
+        id: imported.id,
+        service: maintainer.id,
+        details: imported.details,
+    };
+    let again = serde_json::to_value(export(&maintainer, &[entry])).unwrap();
+    let example: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(again, example);
+}
