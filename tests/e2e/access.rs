@@ -102,6 +102,27 @@ fn signed_in_routes() -> Vec<Route> {
             "/requests/{request}/status",
             Some(json!({"action": "acknowledge"})),
         ),
+        route(Method::GET, "/directory/services", None),
+        route(
+            Method::POST,
+            "/directory/services",
+            Some(json!({"name": "N", "domains": ["family_ties"]})),
+        ),
+        route(Method::GET, "/directory/services/{entry}", None),
+        route(
+            Method::PUT,
+            "/directory/services/{entry}",
+            Some(json!({"name": "N", "domains": ["family_ties"]})),
+        ),
+        route(Method::DELETE, "/directory/services/{entry}", None),
+        route(Method::GET, "/directory/hsds", None),
+        route(Method::POST, "/directory/hsds", Some(json!([]))),
+        route(Method::GET, "/me/notifications", None),
+        route(
+            Method::POST,
+            "/me/notifications/read",
+            Some(json!({"up_to": 1})),
+        ),
     ]
 }
 
