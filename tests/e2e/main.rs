@@ -13,6 +13,7 @@ mod events;
 mod messages;
 mod notifications;
 mod regressions;
+mod reports;
 mod requests;
 mod support;
 mod visits;

@@ -11,6 +11,9 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Serialize, Serializer};
 
+use crate::directory::InterventionDomain;
+use crate::request::{Category, ResolutionKind};
+
 /// Counts under this are never published.
 pub const THRESHOLD: u64 = 5;
 /// The longest period one report covers, in months.
@@ -167,6 +170,98 @@ impl Serialize for Count {
     }
 }
 
+/// The domain of intervention a practical request's category belongs to
+/// (the domains of `domain/README.md`, as the directory names them).
+pub fn domain_of(category: Category) -> InterventionDomain {
+    use Category as C;
+    use InterventionDomain as D;
+    match category {
+        C::ClothingAndLinen | C::MoneyDeposit | C::Housing | C::Other => D::PracticalRequests,
+        C::DocumentsAndId | C::ContactingTheLawyer | C::CpasBenefits | C::Mutualite => {
+            D::AdministrativeHelp
+        }
+        C::Debts => D::MoneyAndDebt,
+        C::ResidenceStatus => D::ResidenceStatus,
+        C::Children | C::TransportToVisits => D::FamilyTies,
+    }
+}
+
+/// How a request was answered, for counting: its resolution kind, or
+/// `open` while it has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Response {
+    /// Not resolved (yet, or reopened).
+    Open,
+    /// Resolved with this kind of answer.
+    Resolved(ResolutionKind),
+}
+
+impl Response {
+    /// Every response, `open` first.
+    pub fn all() -> impl Iterator<Item = Self> {
+        std::iter::once(Self::Open).chain(ResolutionKind::ALL.iter().map(|k| Self::Resolved(*k)))
+    }
+
+    /// The stable name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Resolved(kind) => kind.name(),
+        }
+    }
+}
+
+impl Serialize for Response {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// One cell of the request report: how many requests filed in `month`, of
+/// `category`, got `response`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RequestCell {
+    /// The month the requests were filed in.
+    pub month: Month,
+    /// The category's domain of intervention.
+    pub domain: InterventionDomain,
+    /// The category.
+    pub category: Category,
+    /// The response.
+    pub response: Response,
+    /// How many, or `null` under [`THRESHOLD`].
+    pub count: Count,
+}
+
+/// The whole grid for `months`: every month × category × response, in that
+/// order, counted from `counted` (raw counts per cell; absent cells are
+/// zero) and suppressed under [`THRESHOLD`]. Every cell is present, so an
+/// empty cell and a small one look alike.
+pub fn request_grid(
+    months: &[Month],
+    counted: &std::collections::HashMap<(Month, Category, Response), u64>,
+) -> Vec<RequestCell> {
+    let mut cells = Vec::new();
+    for month in months {
+        for category in Category::ALL {
+            for response in Response::all() {
+                let n = counted
+                    .get(&(*month, *category, response))
+                    .copied()
+                    .unwrap_or(0);
+                cells.push(RequestCell {
+                    month: *month,
+                    domain: domain_of(*category),
+                    category: *category,
+                    response,
+                    count: Count::of(n),
+                });
+            }
+        }
+    }
+    cells
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +318,73 @@ mod tests {
         assert_eq!(Month::through(from, far), Err(PeriodError::TooLong));
         let edge: Month = "2028-10".parse().unwrap();
         assert_eq!(Month::through(from, edge).unwrap().len(), MAX_MONTHS);
+    }
+
+    #[test]
+    fn the_grid_holds_every_cell_and_shows_only_counts_of_five_or_more() {
+        let months = [Month::new(2026, 10).unwrap(), Month::new(2026, 11).unwrap()];
+        let mut counted = std::collections::HashMap::new();
+        let housing = (months[1], Category::Housing, Response::Open);
+        let debts = (
+            months[0],
+            Category::Debts,
+            Response::Resolved(ResolutionKind::NotPossible),
+        );
+        counted.insert(housing, 7);
+        counted.insert(debts, 4);
+        let grid = request_grid(&months, &counted);
+        // 2 months x 12 categories x 5 responses.
+        assert_eq!(grid.len(), 2 * 12 * 5);
+        let cell = |m: Month, c: Category, r: Response| {
+            grid.iter()
+                .find(|x| x.month == m && x.category == c && x.response == r)
+                .unwrap()
+        };
+        let shown = cell(housing.0, housing.1, housing.2);
+        assert_eq!(shown.count, Count::Shown(7));
+        assert_eq!(shown.domain, InterventionDomain::PracticalRequests);
+        assert_eq!(cell(debts.0, debts.1, debts.2).count, Count::Suppressed);
+        assert_eq!(
+            cell(debts.0, debts.1, debts.2).domain,
+            InterventionDomain::MoneyAndDebt
+        );
+        let visible: Vec<u64> = grid.iter().filter_map(|c| c.count.shown()).collect();
+        assert_eq!(visible, vec![7], "every other cell is suppressed");
+        let json = serde_json::to_value(shown).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"month": "2026-11", "domain": "practical_requests",
+                "category": "housing", "response": "open", "count": 7})
+        );
+    }
+
+    #[test]
+    fn every_category_has_a_domain_a_person_would_expect() {
+        assert_eq!(
+            domain_of(Category::CpasBenefits),
+            InterventionDomain::AdministrativeHelp
+        );
+        assert_eq!(
+            domain_of(Category::Mutualite),
+            InterventionDomain::AdministrativeHelp
+        );
+        assert_eq!(
+            domain_of(Category::ContactingTheLawyer),
+            InterventionDomain::AdministrativeHelp
+        );
+        assert_eq!(domain_of(Category::Debts), InterventionDomain::MoneyAndDebt);
+        assert_eq!(
+            domain_of(Category::ResidenceStatus),
+            InterventionDomain::ResidenceStatus
+        );
+        assert_eq!(
+            domain_of(Category::TransportToVisits),
+            InterventionDomain::FamilyTies
+        );
+        assert_eq!(
+            domain_of(Category::ClothingAndLinen),
+            InterventionDomain::PracticalRequests
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod keys;
 mod messages;
 mod notifications;
 mod openapi;
+mod reports;
 mod requests;
 mod sealed;
 mod state;
@@ -77,7 +78,8 @@ pub fn app(state: AppState) -> Router {
         .merge(notifications::routes())
         .merge(visits::routes())
         .merge(requests::routes())
-        .merge(directory::routes());
+        .merge(directory::routes())
+        .merge(reports::routes());
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))

@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
-use passerelle_domain::{AccountId, CaseId};
+use passerelle_domain::CaseId;
 use passerelle_store::StoreError;
 use passerelle_store::bus::{Event, EventKind};
 use passerelle_store::notify::{NewNotification, Notification};
@@ -181,26 +181,6 @@ async fn push(state: &AppState, stored: &[Notification]) {
             tracing::warn!(%error, "could not publish a notification event");
         }
     }
-}
-
-/// The same notification for several accounts.
-pub fn to_each(
-    accounts: impl IntoIterator<Item = AccountId>,
-    case: CaseId,
-    kind: &str,
-    object_kind: &str,
-    object_id: uuid::Uuid,
-) -> Vec<NewNotification> {
-    accounts
-        .into_iter()
-        .map(|account| NewNotification {
-            account,
-            case: Some(case),
-            kind: kind.to_owned(),
-            object_kind: object_kind.to_owned(),
-            object_id: Some(object_id),
-        })
-        .collect()
 }
 
 /// Delivers every reminder due now, in batches of one transaction each, and

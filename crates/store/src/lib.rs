@@ -24,6 +24,7 @@ pub mod directory;
 mod error;
 pub mod notify;
 pub mod postgres;
+pub mod reports;
 pub mod requests;
 mod rows;
 pub mod sqlite;
@@ -35,6 +36,7 @@ pub use at_rest::AtRest;
 pub use directory::DirectoryStore;
 pub use error::StoreError;
 pub use notify::NotifyStore;
+pub use reports::ReportStore;
 pub use requests::RequestStore;
 pub use visits::VisitStore;
 
@@ -265,7 +267,7 @@ pub struct MailboxQuery {
 /// implements too.
 #[async_trait]
 pub trait Store:
-    NotifyStore + VisitStore + RequestStore + DirectoryStore + Send + Sync + 'static
+    NotifyStore + VisitStore + RequestStore + DirectoryStore + ReportStore + Send + Sync + 'static
 {
     /// Applies the pending migrations.
     async fn migrate(&self) -> Result<()>;
