@@ -428,3 +428,10 @@ pub fn reminder_due(date: Date) -> Option<Timestamp> {
     let day_before = date.checked_sub(1.day()).ok()?;
     zone.to_timestamp(day_before.at(9, 0, 0, 0)).ok()
 }
+
+/// The day it is in Brussels at `at`, for checking that preferred dates lie
+/// ahead. `None` only if the time-zone database lacks Brussels.
+pub fn brussels_today(at: Timestamp) -> Option<Date> {
+    let zone = TimeZone::get("Europe/Brussels").ok()?;
+    Some(zone.to_datetime(at).date())
+}

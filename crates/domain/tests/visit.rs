@@ -217,3 +217,13 @@ fn the_reminder_is_at_nine_in_brussels_the_day_before_across_daylight_saving() {
         Some("2026-10-25T08:00:00Z".parse().unwrap())
     );
 }
+
+#[test]
+fn today_is_the_brussels_day() {
+    use passerelle_domain::visit::brussels_today;
+    // 23:30 UTC on 14 July is already 15 July in Brussels (UTC+2).
+    let late: Timestamp = "2026-07-14T23:30:00Z".parse().unwrap();
+    assert_eq!(brussels_today(late), Some(date(2026, 7, 15)));
+    let early: Timestamp = "2026-01-14T22:30:00Z".parse().unwrap();
+    assert_eq!(brussels_today(early), Some(date(2026, 1, 14)));
+}
