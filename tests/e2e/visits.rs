@@ -11,6 +11,7 @@ use crate::support::world::grant;
 use crate::support::{Actor, Resp, World};
 
 mod bad_input;
+mod cli;
 mod denials;
 mod flows;
 
