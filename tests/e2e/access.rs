@@ -85,6 +85,20 @@ fn signed_in_routes() -> Vec<Route> {
             "/messages/{message}/status",
             Some(json!({"action": "relay"})),
         ),
+        route(
+            Method::POST,
+            "/cases/{case}/visits",
+            Some(
+                json!({"kind": "ordinary", "dates": [{"date": "2099-01-05", "slot": "any"}], "adults": 1, "note": "{envelope}"}),
+            ),
+        ),
+        route(Method::GET, "/cases/{case}/visits", None),
+        route(Method::GET, "/visits/{visit}", None),
+        route(
+            Method::POST,
+            "/visits/{visit}/status",
+            Some(json!({"action": "review"})),
+        ),
     ]
 }
 
