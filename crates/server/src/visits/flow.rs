@@ -5,12 +5,12 @@ use axum::extract::State;
 use jiff::civil::{Date, Time};
 use passerelle_domain::policy::Action;
 use passerelle_domain::visit::{
-    Appointment, Forwarding, Place, Reason, Reference, Side, VisitId, VisitStatus, reminder_due,
+    Appointment, Forwarding, Place, Reason, Reference, Side, VisitId, VisitStatus,
 };
 use passerelle_domain::{Membership, Scope};
 use passerelle_store::StoreError;
 use passerelle_store::audit::Outcome;
-use passerelle_store::notify::{NewNotification, NewReminder};
+use passerelle_store::notify::NewNotification;
 use passerelle_store::visits::VisitRequest;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -132,7 +132,7 @@ pub async fn step(
         })?;
     access::record(&state, &caller, Some(updated.case), touch, Outcome::Allowed).await?;
     tracing::info!(visit = %id, status = updated.status.name(), "visit status changed");
-    reminders(&state, &visit, &updated).await;
+    super::remind::follow(&state, &visit.status, &updated).await;
     tell(&state, &access, &caller, &updated).await;
     Ok(Json(VisitView::of(updated, me)))
 }
@@ -168,53 +168,6 @@ fn next_status(
         }
     };
     Ok(next?)
-}
-
-/// Keeps the reminder in line with the appointment: one for the day
-/// before a scheduled visit, none once it is cancelled, refused or moved.
-/// The step is already committed, so a failure is logged, not answered.
-async fn reminders(state: &AppState, before: &VisitRequest, after: &VisitRequest) {
-    let object = after.id.as_uuid();
-    let due = |status: &VisitStatus| match status {
-        VisitStatus::Scheduled(a) => reminder_due(a.date),
-        _ => None,
-    };
-    let (old, new) = (due(&before.status), due(&after.status));
-    let moved = old.is_some() && old != new;
-    let ended = matches!(
-        after.status,
-        VisitStatus::Cancelled { .. } | VisitStatus::Refused { .. }
-    );
-    if (moved || ended)
-        && let Err(error) = state.store.cancel_reminders(object, state.now()).await
-    {
-        tracing::error!(%error, visit = %after.id, "could not cancel a visit reminder");
-    }
-    let Some(due_at) = new else {
-        return;
-    };
-    let account = after.relative;
-    let reminder = NewReminder {
-        // The same visit, kind, person and time make the same key, so
-        // scheduling twice is harmless.
-        key: format!(
-            "visit:{object}:visit_tomorrow:{account}:{}",
-            due_at.as_microsecond()
-        ),
-        account,
-        case: Some(after.case),
-        kind: "reminder.visit_tomorrow".to_owned(),
-        object_kind: "visit".to_owned(),
-        object_id: object,
-        due_at,
-    };
-    if let Err(error) = state
-        .store
-        .schedule_reminders(&[reminder], state.now())
-        .await
-    {
-        tracing::error!(%error, visit = %after.id, "could not schedule a visit reminder");
-    }
 }
 
 /// Tells the relative of every step a worker takes, and the case's workers

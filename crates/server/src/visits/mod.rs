@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 mod flow;
+mod remind;
 mod see;
 
 pub use flow::{__path_step, step};
