@@ -202,3 +202,39 @@ async fn the_detained_person_reads_a_note_only_when_it_is_sealed_to_them() {
         assert!(by_worker.ok(200, &w.at("worker views"))["note"].is_string());
     }
 }
+
+#[tokio::test]
+async fn an_expired_visits_consent_blocks_from_its_end_time() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        let until = w.srv.clock.now() + jiff::SignedDuration::from_hours(1);
+        let grant = json!({
+            "grantee": w.relative.id,
+            "change": "grant",
+            "scopes": ["visits"],
+            "valid_until": until,
+            "method": "kiosk",
+        });
+        w.srv
+            .post(
+                w.worker.token(),
+                &format!("/cases/{}/consents", w.case),
+                &grant,
+            )
+            .await
+            .ok(201, &w.at("grant for an hour"));
+        w.srv.clock.advance(jiff::SignedDuration::from_mins(59));
+        let visit = id(&request(&w, &w.relative).await);
+
+        w.srv.clock.advance(jiff::SignedDuration::from_mins(1));
+        let body = body(&w, note(&w, &w.relative, &[]));
+        not_available(&post_request(&w, &w.relative, &body).await, &w.at("ask"));
+        not_available(&show(&w, &w.relative, &visit).await, &w.at("view"));
+        step_ok(&w, &w.worker, &visit, json!({ "action": "review" })).await;
+        not_available(
+            &step(&w, &w.worker, &visit, json!({ "action": "forward" })).await,
+            &w.at("forward"),
+        );
+        assert!(listed(&w, &w.detainee).await.is_empty());
+    }
+}
