@@ -190,6 +190,10 @@ async fn bad_requests_are_4xx_and_store_nothing() {
                 json!({ "action": "schedule", "date": day(&w, 5), "time": "10:00" }),
             ),
             (
+                "a visit in the past",
+                json!({ "action": "schedule", "date": day(&w, -1), "time": "10:00", "place": "Haren" }),
+            ),
+            (
                 "a bad time",
                 json!({ "action": "schedule", "date": day(&w, 5), "time": "25:00", "place": "Haren" }),
             ),

@@ -5,7 +5,7 @@ use axum::extract::State;
 use jiff::civil::{Date, Time};
 use passerelle_domain::policy::Action;
 use passerelle_domain::visit::{
-    Appointment, Forwarding, Place, Reason, Reference, Side, VisitId, VisitStatus,
+    Appointment, Forwarding, Place, Reason, Reference, Side, VisitId, VisitStatus, brussels_today,
 };
 use passerelle_domain::{Membership, Scope};
 use passerelle_store::StoreError;
@@ -155,11 +155,20 @@ fn next_status(
                 reference,
             })
         }
-        Step::Schedule { date, time, place } => from.schedule(Appointment {
-            date,
-            time,
-            place: Place::new(&place)?,
-        }),
+        Step::Schedule { date, time, place } => {
+            let today = brussels_today(state.now())
+                .ok_or_else(|| ApiError::Internal("no time zone for Brussels".to_owned()))?;
+            if date < today {
+                return Err(ApiError::BadRequest(
+                    "a visit is scheduled for today or later".to_owned(),
+                ));
+            }
+            from.schedule(Appointment {
+                date,
+                time,
+                place: Place::new(&place)?,
+            })
+        }
         Step::Refuse { reason } => from.refuse(Reason::new(&reason)?),
         Step::Done => from.done(),
         Step::Cancel { reason } => {

@@ -2,7 +2,8 @@
 //! at 09:00 in Brussels, kept in line with the appointment through every
 //! step (none once the visit is cancelled, refused, done or moved).
 
-use passerelle_domain::visit::{VisitStatus, reminder_due};
+use jiff::civil::Date;
+use passerelle_domain::visit::{VisitStatus, brussels_today, reminder_due};
 use passerelle_store::notify::NewReminder;
 use passerelle_store::visits::VisitRequest;
 
@@ -24,9 +25,14 @@ fn due(status: &VisitStatus) -> Option<jiff::Timestamp> {
     }
 }
 
-/// The plan for a step from `before` that left the visit as `after`.
-pub(super) fn plan(before: &VisitStatus, after: &VisitRequest) -> Plan {
-    let (old, new) = (due(before), due(&after.status));
+/// The plan for a step from `before` that left the visit as `after`, on
+/// `today` (in Brussels). A visit today gets no reminder: "tomorrow" would
+/// be wrong.
+pub(super) fn plan(before: &VisitStatus, after: &VisitRequest, today: Date) -> Plan {
+    let (old, mut new) = (due(before), due(&after.status));
+    if matches!(&after.status, VisitStatus::Scheduled(a) if a.date <= today) {
+        new = None;
+    }
     let moved = old.is_some() && old != new;
     let ended = matches!(
         after.status,
@@ -57,7 +63,11 @@ pub(super) fn plan(before: &VisitStatus, after: &VisitRequest) -> Plan {
 /// Carries out [`plan`]. The step is already committed, so a failure is
 /// logged, not answered.
 pub(super) async fn follow(state: &AppState, before: &VisitStatus, after: &VisitRequest) {
-    let plan = plan(before, after);
+    let Some(today) = brussels_today(state.now()) else {
+        tracing::error!(visit = %after.id, "no time zone for Brussels: no reminder");
+        return;
+    };
+    let plan = plan(before, after, today);
     if plan.cancel
         && let Err(error) = state
             .store
@@ -78,7 +88,7 @@ pub(super) async fn follow(state: &AppState, before: &VisitStatus, after: &Visit
 
 #[cfg(test)]
 mod tests {
-    use jiff::civil::{Date, date, time};
+    use jiff::civil::{date, time};
     use passerelle_domain::visit::{
         Appointment, Place, PreferredDate, PreferredDates, Reason, Side, Slot, VisitId, VisitKind,
         Visitors,
@@ -86,6 +96,8 @@ mod tests {
     use passerelle_domain::{AccountId, CaseId};
 
     use super::*;
+
+    const TODAY: Date = date(2026, 7, 1);
 
     fn scheduled(on: Date) -> VisitStatus {
         VisitStatus::Scheduled(Appointment {
@@ -131,7 +143,7 @@ mod tests {
     #[test]
     fn scheduling_plans_one_reminder_the_day_before_at_nine_in_brussels() {
         let after = visit(scheduled(date(2026, 7, 15)));
-        let plan = plan(&forwarded(), &after);
+        let plan = plan(&forwarded(), &after, TODAY);
         assert!(!plan.cancel);
         let reminder = plan.schedule.unwrap();
         let due: jiff::Timestamp = "2026-07-14T07:00:00Z".parse().unwrap();
@@ -153,8 +165,8 @@ mod tests {
     #[test]
     fn the_same_appointment_again_keeps_the_reminder_and_its_key() {
         let after = visit(scheduled(date(2026, 7, 15)));
-        let first = plan(&forwarded(), &after).schedule;
-        let again = plan(&scheduled(date(2026, 7, 15)), &after);
+        let first = plan(&forwarded(), &after, TODAY).schedule;
+        let again = plan(&scheduled(date(2026, 7, 15)), &after, TODAY);
         assert!(!again.cancel, "nothing to cancel");
         assert_eq!(again.schedule, first);
     }
@@ -162,7 +174,7 @@ mod tests {
     #[test]
     fn a_moved_visit_cancels_the_old_reminder_and_plans_a_new_one() {
         let after = visit(scheduled(date(2026, 7, 20)));
-        let moved = plan(&scheduled(date(2026, 7, 15)), &after);
+        let moved = plan(&scheduled(date(2026, 7, 15)), &after, TODAY);
         assert!(moved.cancel);
         let due: jiff::Timestamp = "2026-07-19T07:00:00Z".parse().unwrap();
         assert_eq!(moved.schedule.unwrap().due_at, due);
@@ -187,9 +199,20 @@ mod tests {
             (scheduled(date(2026, 7, 15)), VisitStatus::Done, true),
         ];
         for (before, after, cancel) in table {
-            let plan = plan(&before, &visit(after.clone()));
+            let plan = plan(&before, &visit(after.clone()), TODAY);
             assert_eq!(plan.cancel, cancel, "{before:?} → {after:?}");
             assert_eq!(plan.schedule, None, "{before:?} → {after:?}");
         }
+    }
+
+    #[test]
+    fn a_visit_today_gets_no_reminder_and_tomorrow_s_still_does() {
+        let today = date(2026, 7, 15);
+        assert_eq!(
+            plan(&forwarded(), &visit(scheduled(today)), today).schedule,
+            None
+        );
+        let tomorrow = visit(scheduled(date(2026, 7, 16)));
+        assert!(plan(&forwarded(), &tomorrow, today).schedule.is_some());
     }
 }
