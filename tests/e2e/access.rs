@@ -127,6 +127,17 @@ fn signed_in_routes() -> Vec<Route> {
             Method::POST,
             "/me/notifications/read",
             Some(json!({"up_to": 1})),
+            "/cases/{case}/visits",
+            Some(
+                json!({"kind": "ordinary", "dates": [{"date": "2099-01-05", "slot": "any"}], "adults": 1, "note": "{envelope}"}),
+            ),
+        ),
+        route(Method::GET, "/cases/{case}/visits", None),
+        route(Method::GET, "/visits/{visit}", None),
+        route(
+            Method::POST,
+            "/visits/{visit}/status",
+            Some(json!({"action": "review"})),
         ),
     ]
 }

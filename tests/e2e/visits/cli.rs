@@ -1,0 +1,240 @@
+//! `passerelle visit` drives a request from the relative's terminal to the
+//! worker's, through `passerelle serve` in a child process.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use passerelle::client::{Client, Invitee, Profile};
+use passerelle_domain::{ConsentMethod, LegalSituation, Relationship, Scope};
+
+const PASSPHRASE: &str = "une phrase de passe assez longue";
+const PASSWORD: &str = "un mot de passe de test";
+
+/// `passerelle serve` on a port the system picks, killed when dropped.
+struct Server(Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_passerelle"));
+    command.env("RUST_LOG", "warn");
+    command
+}
+
+fn serve(database_url: &str, keys: &Path) -> Server {
+    let mut child = binary()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            database_url,
+        ])
+        .arg("--keys-dir")
+        .arg(keys)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("Passerelle is serving on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    Server(child, url)
+}
+
+fn cli(profile: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = binary()
+        .args(args)
+        .env("PASSERELLE_PROFILE", profile)
+        .env("PASSERELLE_PASSWORD", PASSWORD)
+        .env("PASSERELLE_PASSPHRASE", PASSPHRASE)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[track_caller]
+fn ok(profile: &Path, args: &[&str], stdin: &str) -> String {
+    let out = cli(profile, args, stdin);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_visit_is_requested_scheduled_and_read_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}", dir.path().join("relay.db").display());
+    let keys = dir.path().join("keys");
+    let created = binary()
+        .args([
+            "admin",
+            "create-coordinator",
+            "--database-url",
+            &database_url,
+        ])
+        .arg("--keys-dir")
+        .arg(&keys)
+        .args(["--service-name", "Relais", "--login", "claire"])
+        .args(["--display-name", "Claire Dubois"])
+        .env("PASSERELLE_ADMIN_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{created:?}");
+    let server = serve(&database_url, &keys);
+    let url = server.1.as_str();
+    let (claire, nadia) = (dir.path().join("claire"), dir.path().join("nadia"));
+    ok(
+        &claire,
+        &["login", "--server", url, "--login", "claire"],
+        "",
+    );
+    ok(&claire, &["keys", "--generate"], "");
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let session = Profile::at(&claire).session().unwrap().unwrap();
+    let api = Client::new(url).unwrap().with_token(&session.token);
+    let (case, code) = runtime.block_on(async {
+        let case = api
+            .open_case(&passerelle::client::NewCase {
+                detainee_name: "Karim Benali".into(),
+                prison_number: None,
+                institution: "Prison de Haren".into(),
+                legal_situation: LegalSituation::Sentenced,
+                expected_release: None,
+                languages: vec!["fr".into()],
+                interpreter_needed: false,
+            })
+            .await
+            .unwrap()
+            .id;
+        let code = api
+            .invite(case, Invitee::Relative(Relationship::Parent))
+            .await
+            .unwrap()
+            .code;
+        (case, code)
+    });
+    ok(
+        &nadia,
+        &[
+            "join",
+            "--server",
+            url,
+            "--code",
+            &code,
+            "--login",
+            "nadia",
+            "--display-name",
+            "Nadia Benali",
+        ],
+        "",
+    );
+    ok(&nadia, &["keys", "--generate"], "");
+    let mother = Profile::at(&nadia).session().unwrap().unwrap().account;
+    runtime.block_on(async {
+        api.grant_consent(case, mother, &[Scope::Visits], ConsentMethod::InPerson)
+            .await
+            .unwrap();
+    });
+    let case = case.to_string();
+
+    let today = passerelle_domain::visit::brussels_today(jiff::Timestamp::now()).unwrap();
+    let day = |n: i64| {
+        today
+            .checked_add(jiff::Span::new().days(n))
+            .unwrap()
+            .to_string()
+    };
+    let note = "Nadia et Yanis (7 ans) ; Yanis a besoin de son inhalateur.";
+    let first = format!("{}:morning", day(10));
+    let out = ok(
+        &nadia,
+        &[
+            "visit",
+            "request",
+            "--case",
+            &case,
+            "--date",
+            &first,
+            "--date",
+            &day(12),
+        ]
+        .into_iter()
+        .chain(["--minor-age", "7"])
+        .collect::<Vec<_>>(),
+        note,
+    );
+    assert!(out.contains("(submitted)"), "{out}");
+    let visit = out.split_whitespace().nth(3).unwrap().to_owned();
+
+    let listing = ok(&claire, &["visit", "list", "--case", &case], "");
+    assert!(
+        listing.contains(&format!("Visit {visit} [submitted] ordinary")),
+        "{listing}"
+    );
+    assert!(listing.contains("minors aged 7"), "{listing}");
+    let shown = ok(&claire, &["visit", "show", &visit], "");
+    assert!(shown.contains(note), "the worker opens the note: {shown}");
+
+    ok(&claire, &["visit", "step", &visit, "review"], "");
+    let out = ok(
+        &claire,
+        &["visit", "step", &visit, "forward", "--reference", "HAR-42"],
+        "",
+    );
+    assert!(out.contains("forwarded, reference HAR-42"), "{out}");
+    let out = ok(
+        &claire,
+        &[
+            "visit",
+            "step",
+            &visit,
+            "schedule",
+            "--date",
+            &day(12),
+            "--time",
+            "14:30",
+            "--place",
+            "Haren, parloir 2",
+        ],
+        "",
+    );
+    assert!(
+        out.contains(&format!(
+            "scheduled on {} at 14:30 in Haren, parloir 2",
+            day(12)
+        )),
+        "{out}"
+    );
+    let seen = ok(&nadia, &["visit", "show", &visit], "");
+    assert!(seen.contains("scheduled on"), "{seen}");
+    assert!(seen.contains(note), "the author opens her note: {seen}");
+
+    let refused = cli(&nadia, &["visit", "step", &visit, "review"], "");
+    assert!(!refused.status.success(), "a relative does not review");
+}
