@@ -127,6 +127,10 @@ fn signed_in_routes() -> Vec<Route> {
             Method::POST,
             "/me/notifications/read",
             Some(json!({"up_to": 1})),
+        ),
+        route(Method::GET, "/queue", None),
+        route(
+            Method::POST,
             "/cases/{case}/visits",
             Some(
                 json!({"kind": "ordinary", "dates": [{"date": "2099-01-05", "slot": "any"}], "adults": 1, "note": "{envelope}"}),

@@ -12,6 +12,7 @@ mod durability;
 mod events;
 mod messages;
 mod notifications;
+mod queue;
 mod regressions;
 mod reports;
 mod requests;

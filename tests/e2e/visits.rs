@@ -66,7 +66,7 @@ fn body(w: &World, note: String) -> Value {
 }
 
 /// Lets `relative` request visits (on top of the fixture's `messages`).
-async fn allow_visits(w: &World, relative: &Actor) {
+pub(crate) async fn allow_visits(w: &World, relative: &Actor) {
     grant(&w.srv, &w.worker, &w.case, relative, &["visits"]).await;
 }
 
@@ -78,7 +78,7 @@ async fn post_request(w: &World, who: &Actor, body: &Value) -> Resp {
 
 /// `who` asks for a visit with a note also sealed to the detained person;
 /// the stored request.
-async fn request(w: &World, who: &Actor) -> Value {
+pub(crate) async fn request(w: &World, who: &Actor) -> Value {
     let body = body(w, note(w, who, &[&w.detainee]));
     post_request(w, who, &body)
         .await

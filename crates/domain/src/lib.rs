@@ -8,6 +8,7 @@ pub mod directory;
 mod ids;
 mod message;
 pub mod policy;
+pub mod queue;
 pub mod receipt;
 pub mod report;
 pub mod request;

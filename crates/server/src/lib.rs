@@ -24,6 +24,7 @@ mod keys;
 mod messages;
 mod notifications;
 mod openapi;
+mod queue;
 mod reports;
 mod requests;
 mod sealed;
@@ -79,7 +80,8 @@ pub fn app(state: AppState) -> Router {
         .merge(visits::routes())
         .merge(requests::routes())
         .merge(directory::routes())
-        .merge(reports::routes());
+        .merge(reports::routes())
+        .merge(queue::routes());
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))

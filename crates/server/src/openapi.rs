@@ -6,8 +6,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::{
-    audit, auth, cases, consent, directory, error, events, keys, messages, notifications, reports,
-    requests, visits,
+    audit, auth, cases, consent, directory, error, events, keys, messages, notifications, queue,
+    reports, requests, visits,
 };
 
 #[derive(OpenApi)]
@@ -56,5 +56,6 @@ pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     document.merge(requests::Doc::openapi());
     document.merge(directory::Doc::openapi());
     document.merge(reports::Doc::openapi());
+    document.merge(queue::Doc::openapi());
     Json(document)
 }

@@ -24,6 +24,7 @@ pub mod directory;
 mod error;
 pub mod notify;
 pub mod postgres;
+pub mod queue;
 pub mod reports;
 pub mod requests;
 mod rows;
@@ -36,6 +37,7 @@ pub use at_rest::AtRest;
 pub use directory::DirectoryStore;
 pub use error::StoreError;
 pub use notify::NotifyStore;
+pub use queue::QueueStore;
 pub use reports::ReportStore;
 pub use requests::RequestStore;
 pub use visits::VisitStore;
@@ -267,7 +269,15 @@ pub struct MailboxQuery {
 /// implements too.
 #[async_trait]
 pub trait Store:
-    NotifyStore + VisitStore + RequestStore + DirectoryStore + ReportStore + Send + Sync + 'static
+    NotifyStore
+    + VisitStore
+    + RequestStore
+    + DirectoryStore
+    + ReportStore
+    + QueueStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Applies the pending migrations.
     async fn migrate(&self) -> Result<()>;

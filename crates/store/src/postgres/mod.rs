@@ -28,6 +28,7 @@ use crate::{
 mod consent;
 mod directory;
 mod notify;
+mod queue;
 mod reports;
 mod requests;
 mod visits;
