@@ -14,6 +14,7 @@ mod bad_input;
 mod cli;
 mod denials;
 mod flows;
+mod told;
 
 /// Seals a visit note from `sender` to the case's two workers, the sender
 /// and `readers`, under `id`; standard base64.
