@@ -117,6 +117,20 @@ named!(
     }
 );
 
+impl Category {
+    /// The consent scope a relative needs, beyond `requests`, to see how a
+    /// request of this category turned out: contact with the lawyer and
+    /// residence status are procedure information (`legal`), the mutualité
+    /// is care (`health`). The others need `requests` alone.
+    pub fn sensitive_scope(self) -> Option<crate::Scope> {
+        match self {
+            Self::ContactingTheLawyer | Self::ResidenceStatus => Some(crate::Scope::Legal),
+            Self::Mutualite => Some(crate::Scope::Health),
+            _ => None,
+        }
+    }
+}
+
 named!(
     /// How soon a request needs an answer. The order matters: the work
     /// queue puts `Urgent` first, `Low` last.

@@ -266,3 +266,66 @@ async fn the_detained_person_sees_relatives_requests_without_their_envelope() {
         ));
     }
 }
+
+#[tokio::test]
+async fn legal_and_health_outcomes_also_need_their_own_scope() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        grant(&w.srv, &w.worker, &w.case, &w.relative, &["requests"]).await;
+        let answer = json!({ "kind": "answered_directly" });
+        let mut mine = Vec::new();
+        for category in ["contacting_the_lawyer", "mutualite", "clothing_and_linen"] {
+            let id = file(&w, &w.relative, category, "normal").await;
+            let id = id.ok(201, &w.at(category))["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            handle(&w, &id, answer.clone()).await;
+            mine.push(id);
+        }
+        // Filed by the worker for the detained person: care matters.
+        let care = file(&w, &w.worker, "mutualite", "high").await;
+        let care = care.ok(201, &w.at("care"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        handle(&w, &care, answer.clone()).await;
+
+        let outcome = |v: &Value| v.get("resolution").is_some();
+        let lawyer = show(&w, &w.relative, &mine[0]).await;
+        assert!(!outcome(lawyer.ok(200, "lawyer")), "{}", w.at("legal"));
+        let health = show(&w, &w.relative, &mine[1]).await;
+        assert!(!outcome(health.ok(200, "mutualite")), "{}", w.at("health"));
+        let clothes = show(&w, &w.relative, &mine[2]).await;
+        assert!(outcome(clothes.ok(200, "clothes")), "{}", w.at("plain"));
+        show(&w, &w.relative, &care)
+            .await
+            .err(403, "not_available", &w.at("care without health"));
+        assert!(find(&listed(&w, &w.relative).await, &care).is_none());
+
+        grant(&w.srv, &w.worker, &w.case, &w.relative, &["legal"]).await;
+        let lawyer = show(&w, &w.relative, &mine[0]).await;
+        assert!(outcome(lawyer.ok(200, "lawyer")), "{}", w.at("with legal"));
+        let health = show(&w, &w.relative, &mine[1]).await;
+        assert!(
+            !outcome(health.ok(200, "mutualite")),
+            "{}",
+            w.at("legal is not health")
+        );
+
+        grant(&w.srv, &w.worker, &w.case, &w.relative, &["health"]).await;
+        let health = show(&w, &w.relative, &mine[1]).await;
+        assert!(
+            outcome(health.ok(200, "mutualite")),
+            "{}",
+            w.at("with health")
+        );
+        let seen = show(&w, &w.relative, &care).await;
+        assert!(
+            outcome(seen.ok(200, "care")),
+            "{}",
+            w.at("care with health")
+        );
+        assert!(find(&listed(&w, &w.relative).await, &care).is_some());
+    }
+}

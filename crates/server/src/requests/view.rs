@@ -1,6 +1,7 @@
 //! What each party sees of a practical request. Workers see everything. A
 //! relative sees the requests they filed, with their status always and
-//! their outcome only with `requests` consent; requests filed for the
+//! their outcome only with `requests` consent (and `legal` or `health`
+//! consent for the categories that touch on them); requests filed for the
 //! detained person only with that consent, and then without the envelope;
 //! never another relative's. The detained person sees every request about
 //! them that does not reveal a relative hidden from them, the envelope only
@@ -46,6 +47,15 @@ pub(super) fn sight(
     at: Timestamp,
 ) -> Result<Sight, Denial> {
     let allowed = |action| access.decide(viewer, action, at).is_allowed();
+    // What a relative needs to see how it turned out: `requests`, and for
+    // legal or health matters that scope too.
+    let outcome_for = |viewer: &Account| {
+        let scopes = std::iter::once(Scope::Requests).chain(request.category.sensitive_scope());
+        scopes
+            .map(|scope| access.decide(viewer, Action::See(scope), at))
+            .find(|d| !d.is_allowed())
+            .unwrap_or(Decision::Allow)
+    };
     let by_relative = matches!(
         access.membership(request.author),
         Some(Membership::Relative { .. })
@@ -66,19 +76,17 @@ pub(super) fn sight(
         }
         Some(Membership::Relative { .. }) if request.author == viewer.id => Ok(Sight {
             envelope: true,
-            outcome: allowed(Action::See(Scope::Requests)),
+            outcome: outcome_for(viewer).is_allowed(),
         }),
         // Relatives never see one another's requests.
         Some(Membership::Relative { .. }) if by_relative => Err(Denial::NotPermitted),
-        Some(Membership::Relative { .. }) => {
-            match access.decide(viewer, Action::See(Scope::Requests), at) {
-                Decision::Allow => Ok(Sight {
-                    envelope: false,
-                    outcome: true,
-                }),
-                Decision::Deny(denial) => Err(denial),
-            }
-        }
+        Some(Membership::Relative { .. }) => match outcome_for(viewer) {
+            Decision::Allow => Ok(Sight {
+                envelope: false,
+                outcome: true,
+            }),
+            Decision::Deny(denial) => Err(denial),
+        },
     }
 }
 
