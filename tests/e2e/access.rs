@@ -131,6 +131,17 @@ fn signed_in_routes() -> Vec<Route> {
         route(Method::GET, "/queue", None),
         route(
             Method::POST,
+            "/requests/{request}/referrals",
+            Some(json!({"entry": "{account}"})),
+        ),
+        route(Method::GET, "/requests/{request}/referrals", None),
+        route(
+            Method::POST,
+            "/referrals/{referral}/answer",
+            Some(json!({"confirmed": true})),
+        ),
+        route(
+            Method::POST,
             "/cases/{case}/visits",
             Some(
                 json!({"kind": "ordinary", "dates": [{"date": "2099-01-05", "slot": "any"}], "adults": 1, "note": "{envelope}"}),

@@ -14,6 +14,7 @@ mod access;
 mod bad_input;
 mod cli;
 mod flow;
+mod referrals;
 
 /// Seals `text` from `sender` to `to` as a practical request's
 /// description, under the envelope id `id`, with content type `content`.

@@ -10,6 +10,7 @@ mod message;
 pub mod policy;
 pub mod queue;
 pub mod receipt;
+pub mod referral;
 pub mod report;
 pub mod request;
 mod role;

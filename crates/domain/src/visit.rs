@@ -4,58 +4,17 @@
 //! Either side may cancel a request that is not final. Names and anything
 //! else personal go in the sealed note, never here.
 
-use std::fmt;
-use std::str::FromStr;
-
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::AccountId;
 
-/// A visit request, as the server names it.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct VisitId(Uuid);
-
-impl VisitId {
-    /// A new random (version 4) id.
-    pub fn random() -> Self {
-        Self(Uuid::new_v4())
-    }
-
-    /// Wraps an existing UUID.
-    pub const fn from_uuid(uuid: Uuid) -> Self {
-        Self(uuid)
-    }
-
-    /// The UUID.
-    pub const fn as_uuid(&self) -> Uuid {
-        self.0
-    }
-}
-
-impl fmt::Display for VisitId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl fmt::Debug for VisitId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "VisitId({})", self.0)
-    }
-}
-
-impl FromStr for VisitId {
-    type Err = uuid::Error;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Uuid::parse_str(s).map(Self)
-    }
-}
+crate::ids::id!(
+    /// A visit request, as the server names it.
+    VisitId
+);
 
 macro_rules! names {
     ($ty:ident { $($variant:ident => $name:literal),* $(,)? }) => {

@@ -25,6 +25,7 @@ mod error;
 pub mod notify;
 pub mod postgres;
 pub mod queue;
+pub mod referrals;
 pub mod reports;
 pub mod requests;
 mod rows;
@@ -38,6 +39,7 @@ pub use directory::DirectoryStore;
 pub use error::StoreError;
 pub use notify::NotifyStore;
 pub use queue::QueueStore;
+pub use referrals::ReferralStore;
 pub use reports::ReportStore;
 pub use requests::RequestStore;
 pub use visits::VisitStore;
@@ -275,6 +277,7 @@ pub trait Store:
     + DirectoryStore
     + ReportStore
     + QueueStore
+    + ReferralStore
     + Send
     + Sync
     + 'static

@@ -4,11 +4,9 @@
 //! Directory data is not case data: any signed-in account may read it, but
 //! an address marked confidential (a shelter) is shown to staff only.
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::{Role, ServiceId, UnknownName};
 
@@ -32,47 +30,10 @@ pub const MAX_LANGUAGES: usize = 20;
 /// The longest short field (phone, email, street, city), in characters.
 pub const MAX_SHORT: usize = 200;
 
-/// A directory entry's id. Kept across an HSDS export and import.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct EntryId(Uuid);
-
-impl EntryId {
-    /// A new random (version 4) id.
-    pub fn random() -> Self {
-        Self(Uuid::new_v4())
-    }
-
-    /// Wraps an existing UUID.
-    pub const fn from_uuid(uuid: Uuid) -> Self {
-        Self(uuid)
-    }
-
-    /// The UUID.
-    pub const fn as_uuid(&self) -> Uuid {
-        self.0
-    }
-}
-
-impl fmt::Display for EntryId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl fmt::Debug for EntryId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EntryId({})", self.0)
-    }
-}
-
-impl FromStr for EntryId {
-    type Err = uuid::Error;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Uuid::parse_str(s).map(Self)
-    }
-}
+crate::ids::id!(
+    /// A directory entry's id. Kept across an HSDS export and import.
+    EntryId
+);
 
 /// The domains of intervention of the social-aid services
 /// (`domain/README.md`), under stable snake_case names.

@@ -92,7 +92,7 @@ impl ResolutionInput {
 
 /// Refuses, with a row in the trail, a caller who may see the request but
 /// not do this to it.
-async fn not_yours(
+pub(super) async fn not_yours(
     state: &AppState,
     caller: &Caller,
     request: &PracticalRequest,

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 mod flow;
+mod referrals;
 mod view;
 
 use flow::{__path_assign, __path_step, assign, step};
@@ -36,12 +37,26 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{request}", get(show))
         .route("/requests/{request}/assign", post(assign))
         .route("/requests/{request}/status", post(step))
+        .route(
+            "/requests/{request}/referrals",
+            post(referrals::refer).get(referrals::list),
+        )
+        .route("/referrals/{referral}/answer", post(referrals::answer))
 }
 
 /// The part of the OpenAPI document this module serves.
 #[derive(OpenApi)]
 #[openapi(
-    paths(file, list, show, assign, step),
+    paths(
+        file,
+        list,
+        show,
+        assign,
+        step,
+        referrals::refer,
+        referrals::list,
+        referrals::answer
+    ),
     components(schemas(FileRequest, RequestView, RequestList, flow::Assign, flow::Step))
 )]
 pub struct Doc;

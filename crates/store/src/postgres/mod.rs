@@ -29,6 +29,7 @@ mod consent;
 mod directory;
 mod notify;
 mod queue;
+mod referrals;
 mod reports;
 mod requests;
 mod visits;

@@ -24,6 +24,7 @@ mod directory;
 mod group_commit;
 mod notify;
 mod queue;
+mod referrals;
 mod reports;
 mod requests;
 mod visits;
