@@ -13,6 +13,7 @@ mod io;
 mod requests;
 mod server;
 mod visits;
+mod work;
 
 /// Passerelle: a secure relay between detained persons and their families.
 #[derive(Debug, Parser)]
@@ -223,6 +224,38 @@ enum Command {
         #[command(subcommand)]
         command: directory::Command,
     },
+    /// (Workers) what waits for you across your cases, most urgent first.
+    Queue {
+        /// The cursor printed at the end of the previous page.
+        #[arg(long)]
+        after: Option<String>,
+        /// Items per page (1 to 200).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[command(flatten)]
+        profile: client::ProfileArg,
+    },
+    /// Your newest notifications; shown ones are then marked read.
+    Notifications {
+        /// How many (1 to 100).
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// Leave them unread.
+        #[arg(long)]
+        keep_unread: bool,
+        #[command(flatten)]
+        profile: client::ProfileArg,
+    },
+    /// (Workers) refer practical requests to directory services, and record the answer.
+    Referral {
+        #[command(subcommand)]
+        command: work::ReferralCommand,
+    },
+    /// (Coordinators) trend reports for the authorities, with no personal data.
+    Report {
+        #[command(subcommand)]
+        command: work::ReportCommand,
+    },
     /// Play a whole exchange on a throw-away local server and show what each side sees.
     Demo,
 }
@@ -372,6 +405,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Visit { command } => visits::run(command),
         Command::Request { command } => requests::run(command),
         Command::Directory { command } => directory::run(command),
+        Command::Queue {
+            after,
+            limit,
+            profile,
+        } => work::queue(&profile, after.as_deref(), limit),
+        Command::Notifications {
+            limit,
+            keep_unread,
+            profile,
+        } => work::notifications(&profile, limit, keep_unread),
+        Command::Referral { command } => work::referral(command),
+        Command::Report { command } => work::report(command),
         Command::Demo => demo::run(),
     }
 }

@@ -30,6 +30,7 @@ mod profile;
 pub mod requests;
 mod types;
 pub mod visits;
+pub mod work;
 
 pub use error::ClientError;
 pub use messages::{KeyChange, OpenedMessage, Outgoing, seal_message};

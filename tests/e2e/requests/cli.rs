@@ -178,6 +178,17 @@ fn a_request_is_filed_handled_and_followed_from_the_command_line() {
     );
     let id = out.split_whitespace().nth(2).unwrap().to_owned();
 
+    // The worker's queue shows it first thing.
+    let queue = ok(&claire, &["queue"], "");
+    assert!(
+        queue.contains("0 messages to relay, 1 new requests (0 overdue), 0 visits to forward"),
+        "{queue}"
+    );
+    assert!(
+        queue.contains(&format!("new_request              high    request {id}")),
+        "{queue}"
+    );
+
     let list = ok(&claire, &["request", "list", "--case", &case_text], "");
     assert!(
         list.contains(&format!(
@@ -234,6 +245,67 @@ fn a_request_is_filed_handled_and_followed_from_the_command_line() {
         seen.contains(&format!("answer: not_possible ({reason})")),
         "{seen}"
     );
+
+    // Referred to a service of the directory, which confirms.
+    let entry_file = dir.path().join("entry.json");
+    std::fs::write(
+        &entry_file,
+        r#"{"name": "Vestiaire solidaire", "domains": ["practical_requests"]}"#,
+    )
+    .unwrap();
+    let added = ok(
+        &claire,
+        &["directory", "add", "--file", entry_file.to_str().unwrap()],
+        "",
+    );
+    let entry = added
+        .trim()
+        .trim_start_matches("Added ")
+        .trim_end_matches('.');
+    let made = ok(&claire, &["referral", "make", &id, "--to", entry], "");
+    assert!(
+        made.starts_with("Referred to Vestiaire solidaire"),
+        "{made}"
+    );
+    let referral = made
+        .split_whitespace()
+        .nth(5)
+        .unwrap()
+        .trim_end_matches(',');
+    let answered = ok(
+        &claire,
+        &["referral", "answer", referral, "--confirmed"],
+        "",
+    );
+    assert!(answered.contains("is confirmed"), "{answered}");
+    let listed = ok(&claire, &["referral", "list", &id], "");
+    assert!(listed.contains("confirmed Vestiaire solidaire"), "{listed}");
+
+    // The mother was told of each step; shown once, they are read.
+    let told = ok(&nadia, &["notifications"], "");
+    assert!(
+        told.contains("new ")
+            && told.contains("request.acknowledged")
+            && told.contains("request.resolved"),
+        "{told}"
+    );
+    let again = ok(&nadia, &["notifications"], "");
+    assert!(!again.contains("new "), "{again}");
+
+    // The coordinator's report: one request this month, under five, so
+    // every count is empty.
+    let month = passerelle_domain::report::Month::of(jiff::Timestamp::now()).to_string();
+    let report = ok(
+        &claire,
+        &["report", "requests", "--from", &month, "--to", &month],
+        "",
+    );
+    assert!(
+        report.starts_with("month,domain,category,response,count\n"),
+        "{report}"
+    );
+    assert_eq!(report.lines().count(), 1 + 12 * 5, "{report}");
+    assert!(report.lines().skip(1).all(|l| l.ends_with(',')), "{report}");
 
     // A relative does not close it; the server's refusal is one line.
     let out = cli(&nadia, &["request", "step", &id, "close"], "");
