@@ -4,7 +4,11 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Resp, Who, World, backends, seal};
+use passerelle_crypto::ContentType;
+use passerelle_server::Clock as _;
+
+use crate::support::world::grant;
+use crate::support::{Actor, Resp, Who, World, backends, seal};
 
 mod relatives;
 mod staff;
@@ -157,76 +161,184 @@ fn signed_in_routes() -> Vec<Route> {
     ]
 }
 
-/// The routes that name a case or a message in it.
+/// The routes that name a case or something in it.
 pub(crate) fn case_routes() -> Vec<Route> {
     let mut routes: Vec<Route> = signed_in_routes()
         .into_iter()
-        .filter(|r| r.path.contains("{case}") || r.path.contains("{message}"))
+        .filter(|r| {
+            ["{case}", "{message}", "{visit}", "{request}", "{referral}"]
+                .iter()
+                .any(|p| r.path.contains(p))
+        })
         .collect();
     routes.push(route(Method::GET, "/messages?case={case}", None));
     routes
 }
 
-fn fill(text: &str, case: &str, message: &str, account: &str, envelope: &str) -> String {
+/// The things of one case a route can name.
+#[derive(Debug, Clone)]
+pub(crate) struct Things {
+    pub(crate) case: String,
+    pub(crate) message: String,
+    pub(crate) visit: String,
+    pub(crate) request: String,
+    pub(crate) referral: String,
+}
+
+impl Things {
+    /// Ids that name nothing.
+    pub(crate) fn unknown() -> Self {
+        let id = || uuid::Uuid::new_v4().to_string();
+        Self {
+            case: id(),
+            message: id(),
+            visit: id(),
+            request: id(),
+            referral: id(),
+        }
+    }
+}
+
+fn fill(text: &str, things: &Things, account: &str, envelope: &str) -> String {
     // A consent or restriction id that is not one: outsiders must get the
     // same 404 whatever the id.
-    text.replace("{case}", case)
-        .replace("{message}", message)
-        .replace("{consent}", message)
-        .replace("{restriction}", message)
+    text.replace("{case}", &things.case)
+        .replace("{message}", &things.message)
+        .replace("{consent}", &things.message)
+        .replace("{restriction}", &things.message)
+        .replace("{visit}", &things.visit)
+        .replace("{request}", &things.request)
+        .replace("{referral}", &things.referral)
+        .replace("{entry}", &things.message)
         .replace("{account}", account)
         .replace("{envelope}", envelope)
 }
 
-/// Calls `route` as `who` about `case` and `message`; an upload carries an
-/// envelope sealed by the caller for `case`.
-pub(crate) async fn call(w: &World, who: Who, route: &Route, case: &str, message: &str) -> Resp {
+/// Calls `route` as `who` about `things`; an upload carries an envelope
+/// sealed by the caller for the case.
+pub(crate) async fn call(w: &World, who: Who, route: &Route, things: &Things) -> Resp {
     let envelope = match w.actor(who) {
-        Some(actor) => seal::seal(&actor.key, &[&actor.public()], case, b"sonde"),
+        Some(actor) => seal::seal(&actor.key, &[&actor.public()], &things.case, b"sonde"),
         None => String::new(),
     };
     let account = &w.unassigned.id;
-    let path = fill(route.path, case, message, account, &envelope);
-    let body = route.body.as_ref().map(|b| {
-        serde_json::from_str(&fill(&b.to_string(), case, message, account, &envelope)).unwrap()
-    });
+    let path = fill(route.path, things, account, &envelope);
+    let body = route
+        .body
+        .as_ref()
+        .map(|b| serde_json::from_str(&fill(&b.to_string(), things, account, &envelope)).unwrap());
     w.srv
         .call(route.method.clone(), &path, w.token(who), body.as_ref())
         .await
 }
 
-/// A message in each case: the relative's (pending) in the own case, the
-/// foreign relative's in the foreign case.
-async fn messages(w: &World) -> (String, String) {
-    let own = w.send(&w.relative, &[&w.detainee], b"bonjour").await;
-    let keys = [w.foreign_coordinator.public()];
-    let envelope = seal::seal(
-        &w.foreign_relative.key,
-        &[&keys[0]],
-        &w.foreign_case,
-        b"ailleurs",
-    );
-    let foreign = w
-        .upload(&w.foreign_relative, &w.foreign_case, &envelope)
+/// Something of every kind in `case`, made by `relative` and handled by
+/// `worker` (the case's workers are `staff`); the message goes to
+/// `addressee` too.
+pub(crate) async fn made_in(
+    w: &World,
+    case: &str,
+    relative: &Actor,
+    worker: &Actor,
+    staff: &[&Actor],
+    addressee: Option<&Actor>,
+) -> Things {
+    grant(&w.srv, worker, case, relative, &["visits"]).await;
+    let mut keys = vec![relative.public()];
+    keys.extend(staff.iter().map(|a| a.public()));
+    let keys: Vec<&passerelle_crypto::PublicKey> = keys.iter().collect();
+    let mut to = keys.clone();
+    let addressee = addressee.map(Actor::public);
+    to.extend(addressee.as_ref());
+    let message = seal::seal(&relative.key, &to, case, b"bonjour");
+    let message = w.upload(relative, case, &message).await;
+    let message = message.ok(201, &w.at("message"))["id"].clone();
+
+    let today = passerelle_domain::visit::brussels_today(w.srv.clock.now()).unwrap();
+    let date = today.checked_add(jiff::Span::new().days(10)).unwrap();
+    let note = seal::seal_note(&relative.key, &keys, case, ContentType::Visit, b"Nadia");
+    let visit = json!({
+        "kind": "ordinary", "dates": [{"date": date.to_string(), "slot": "any"}],
+        "adults": 1, "minor_ages": [], "note": note,
+    });
+    let visit = w
+        .srv
+        .post(relative.token(), &format!("/cases/{case}/visits"), &visit)
         .await;
-    let foreign = foreign.ok(201, &w.at("foreign message"));
-    (
-        own["id"].as_str().unwrap().to_owned(),
-        foreign["id"].as_str().unwrap().to_owned(),
+    let visit = visit.ok(201, &w.at("visit"))["id"].clone();
+
+    let text = seal::seal_note(&relative.key, &keys, case, ContentType::Request, b"un pull");
+    let request = json!({ "category": "other", "urgency": "low", "envelope": text });
+    let request = w
+        .srv
+        .post(
+            relative.token(),
+            &format!("/cases/{case}/requests"),
+            &request,
+        )
+        .await;
+    let request = request.ok(201, &w.at("request"))["id"].clone();
+
+    let entry = json!({ "name": "Vestiaire", "domains": ["practical_requests"] });
+    let entry = w
+        .srv
+        .post(staff[0].token(), "/directory/services", &entry)
+        .await;
+    let entry = entry.ok(201, &w.at("entry"))["id"].clone();
+    let referral = w
+        .srv
+        .post(
+            worker.token(),
+            &format!("/requests/{}/referrals", request.as_str().unwrap()),
+            &json!({ "entry": entry }),
+        )
+        .await;
+    let referral = referral.ok(201, &w.at("referral"))["id"].clone();
+    let text = |v: &Value| v.as_str().unwrap().to_owned();
+    Things {
+        case: case.to_owned(),
+        message: text(&message),
+        visit: text(&visit),
+        request: text(&request),
+        referral: text(&referral),
+    }
+}
+
+/// Something of every kind in each case: the relative's in the own case,
+/// the foreign relative's in the foreign case.
+pub(crate) async fn things(w: &World) -> (Things, Things) {
+    let own = made_in(
+        w,
+        &w.case,
+        &w.relative,
+        &w.worker,
+        &[&w.coordinator, &w.worker],
+        Some(&w.detainee),
     )
+    .await;
+    let foreign = made_in(
+        w,
+        &w.foreign_case,
+        &w.foreign_relative,
+        &w.foreign_coordinator,
+        &[&w.foreign_coordinator],
+        None,
+    )
+    .await;
+    (own, foreign)
 }
 
 #[tokio::test]
 async fn anonymous_is_401_everywhere_but_the_public_routes() {
     for backend in backends().await {
         let w = World::build(backend).await;
-        let (message, _) = messages(&w).await;
+        let (own, _) = things(&w).await;
         for route in signed_in_routes() {
             let what = w.at(&format!("anonymous {} {}", route.method, route.path));
-            call(&w, Who::Anonymous, &route, &w.case, &message)
+            call(&w, Who::Anonymous, &route, &own)
                 .await
                 .err(401, "unauthenticated", &what);
-            let path = fill(route.path, &w.case, &message, &w.worker.id, "");
+            let path = fill(route.path, &own, &w.worker.id, "");
             let forged = w
                 .srv
                 .call(
@@ -290,19 +402,16 @@ async fn anonymous_is_401_everywhere_but_the_public_routes() {
 async fn foreign_case_is_404_for_every_role() {
     for backend in backends().await {
         let w = World::build(backend).await;
-        let (own_message, foreign_message) = messages(&w).await;
+        let (own, foreign) = things(&w).await;
         let parties_before = w
             .srv
             .get(w.worker.token(), &format!("/cases/{}/parties", w.case))
             .await;
-        let unknown = uuid::Uuid::new_v4().to_string();
-        let targets = [
-            (&w.case, &own_message, "own case"),
-            (&w.foreign_case, &foreign_message, "foreign case"),
-        ];
+        let unknown = Things::unknown();
+        let targets = [(&own, "own case"), (&foreign, "foreign case")];
         for who in Who::ALL.into_iter().filter(|w| *w != Who::Anonymous) {
-            for (case, message, label) in targets {
-                let insider = if case == &w.case {
+            for (things, label) in targets {
+                let insider = if things.case == w.case {
                     who.in_case()
                 } else {
                     who.in_foreign_case()
@@ -315,9 +424,9 @@ async fn foreign_case_is_404_for_every_role() {
                         "{who:?} {} {} on the {label}",
                         route.method, route.path
                     ));
-                    let got = call(&w, who, &route, case, message).await;
+                    let got = call(&w, who, &route, things).await;
                     got.err(404, "not_found", &what);
-                    let none = call(&w, who, &route, &unknown, &unknown).await;
+                    let none = call(&w, who, &route, &unknown).await;
                     assert_eq!(
                         got.text, none.text,
                         "{what}: the same answer as for an unknown id"
@@ -343,15 +452,15 @@ async fn foreign_case_is_404_for_every_role() {
                 w.at("no upload stored")
             );
         }
-        let foreign = w
+        let theirs = w
             .srv
             .get(
                 w.foreign_coordinator.token(),
-                &format!("/messages/{foreign_message}"),
+                &format!("/messages/{}", foreign.message),
             )
             .await;
         assert_eq!(
-            foreign.ok(200, &w.at("foreign message"))["status"]["status"],
+            theirs.ok(200, &w.at("foreign message"))["status"]["status"],
             "pending_relay"
         );
     }

@@ -486,6 +486,18 @@ async fn a_revoked_or_restricted_relative_gets_nothing_of_the_detainee_anywhere(
             .ok(200, &w.at("relay"));
         assert!(case_view(&w, &w.relative).await["institution"] == INSTITUTION);
 
+        // The relative's own visit, request and its referral, then the
+        // detained person's message.
+        let mut own = crate::access::made_in(
+            &w,
+            &w.case,
+            &w.relative,
+            &w.worker,
+            &[&w.coordinator, &w.worker],
+            None,
+        )
+        .await;
+        own.message = message.clone();
         revoke(&w, &w.relative, &every).await;
         restrict(&w, &w.relative2).await;
         let markers = [
@@ -509,7 +521,7 @@ async fn a_revoked_or_restricted_relative_gets_nothing_of_the_detainee_anywhere(
                     &w.at(&format!("{who:?} reads the detainee's keys")),
                 );
             for route in crate::access::case_routes() {
-                let got = crate::access::call(&w, who, &route, &w.case, &message).await;
+                let got = crate::access::call(&w, who, &route, &own).await;
                 let what = w.at(&format!("{who:?} {} {}", route.method, route.path));
                 assert!(got.status < 500, "{what}: {}", got.text);
                 if got.status < 300 {

@@ -3,14 +3,14 @@
 
 use serde_json::json;
 
-use super::messages;
+use super::things;
 use crate::support::{Who, World, backends};
 
 #[tokio::test]
 async fn only_workers_of_the_case_relay_hold_or_deliver() {
     for backend in backends().await {
         let w = World::build(backend).await;
-        let (message, _) = messages(&w).await;
+        let message = things(&w).await.0.message;
         let path = format!("/messages/{message}/status");
         let actions = [
             json!({"action": "relay"}),

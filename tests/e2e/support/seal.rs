@@ -25,6 +25,26 @@ pub fn seal_with_id(
     STANDARD.encode(sealed.as_bytes())
 }
 
+/// Seals a note of `content_type` (a visit or practical request's free
+/// text) under a fresh id; standard base64.
+pub fn seal_note(
+    sender: &SecretKey,
+    recipients: &[&PublicKey],
+    case: &str,
+    content_type: ContentType,
+    plaintext: &[u8],
+) -> String {
+    let case = uuid::Uuid::parse_str(case).unwrap();
+    let context = Context {
+        content_type,
+        message_id: MessageId::from_bytes(*uuid::Uuid::new_v4().as_bytes()),
+        case_id: CaseId::from_bytes(*case.as_bytes()),
+    };
+    let recipients: Vec<PublicKey> = recipients.iter().map(|k| **k).collect();
+    let sealed = passerelle_crypto::seal(sender, &recipients, &context, plaintext).unwrap();
+    STANDARD.encode(sealed.as_bytes())
+}
+
 /// [`seal_with_id`] under a fresh message id.
 pub fn seal(sender: &SecretKey, recipients: &[&PublicKey], case: &str, plaintext: &[u8]) -> String {
     seal_with_id(sender, recipients, case, uuid::Uuid::new_v4(), plaintext)
