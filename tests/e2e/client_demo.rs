@@ -2,16 +2,14 @@
 //! commands (`login`, `join`, `keys`, `send`, `inbox`, `relay`, `read`)
 //! carry a message end to end through `passerelle serve` in a child process.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 
 use passerelle::client::{Client, Invitee, Join, NewCase, Profile};
 use passerelle_crypto::SecretKey;
 use passerelle_domain::{ConsentMethod, LegalSituation, Relationship, Scope};
 
-const PASSPHRASE: &str = "une phrase de passe assez longue";
-const PASSWORD: &str = "un mot de passe de test";
+use crate::support::cli::{PASSWORD, Server, create_coordinator, fails, ok};
 
 #[test]
 fn the_demo_shows_the_four_steps_and_no_plaintext_in_the_database() {
@@ -42,92 +40,6 @@ fn the_demo_shows_the_four_steps_and_no_plaintext_in_the_database() {
     );
 }
 
-/// `passerelle serve` on a port the system picks, killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(database_url: &str, keys: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--database-url",
-                database_url,
-            ])
-            .arg("--keys-dir")
-            .arg(keys)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("Passerelle is serving on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Self { child, url }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs a client command on a profile, with the password and passphrase
-/// given through the environment.
-fn cli(profile: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
-        .args(args)
-        .env("PASSERELLE_PROFILE", profile)
-        .env("PASSERELLE_PASSWORD", PASSWORD)
-        .env("PASSERELLE_PASSPHRASE", PASSPHRASE)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-#[track_caller]
-fn ok(profile: &Path, args: &[&str], stdin: &str) -> String {
-    let out = cli(profile, args, stdin);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// The one-line error of a command that must fail.
-#[track_caller]
-fn fails(profile: &Path, args: &[&str]) -> String {
-    let out = cli(profile, args, "");
-    assert!(!out.status.success(), "{args:?} should have failed");
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
-    stderr
-}
-
 /// The message id in "Sent message ID (status)."
 fn sent_id(stdout: &str) -> String {
     stdout
@@ -148,32 +60,7 @@ fn the_client_commands_carry_a_message_through_the_relay() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("relay.db").display());
     let keys = dir.path().join("keys");
-    let created = Command::new(env!("CARGO_BIN_EXE_passerelle"))
-        .args([
-            "admin",
-            "create-coordinator",
-            "--database-url",
-            &database_url,
-        ])
-        .arg("--keys-dir")
-        .arg(&keys)
-        .args([
-            "--service-name",
-            "Relais",
-            "--login",
-            "claire",
-            "--display-name",
-            "Claire Dubois",
-        ])
-        .env("PASSERELLE_ADMIN_PASSWORD", PASSWORD)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        created.status.success(),
-        "{}",
-        String::from_utf8_lossy(&created.stderr)
-    );
+    create_coordinator(&database_url, &keys, "Relais", "claire", "Claire Dubois");
     let server = Server::start(&database_url, &keys);
     let url = server.url.as_str();
     let (claire, nadia) = (dir.path().join("claire"), dir.path().join("nadia"));

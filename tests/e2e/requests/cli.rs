@@ -3,118 +3,17 @@
 //! once the detained person consents. `passerelle serve` runs in a child
 //! process.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-
 use passerelle::client::{Client, Invitee, NewCase, Profile};
 use passerelle_domain::{ConsentMethod, LegalSituation, Relationship, Scope};
 
-const PASSPHRASE: &str = "une phrase de passe pour les demandes";
-const PASSWORD: &str = "un mot de passe pour les demandes";
-
-/// `passerelle serve` on a port the system picks, killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(database_url: &str, keys: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--database-url",
-                database_url,
-            ])
-            .arg("--keys-dir")
-            .arg(keys)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("Passerelle is serving on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Self { child, url }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn cli(profile: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
-        .args(args)
-        .env("PASSERELLE_PROFILE", profile)
-        .env("PASSERELLE_PASSWORD", PASSWORD)
-        .env("PASSERELLE_PASSPHRASE", PASSPHRASE)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-#[track_caller]
-fn ok(profile: &Path, args: &[&str], stdin: &str) -> String {
-    let out = cli(profile, args, stdin);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::support::cli::{Server, cli, create_coordinator, ok};
 
 #[test]
 fn a_request_is_filed_handled_and_followed_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("requests.db").display());
     let keys = dir.path().join("keys");
-    let created = Command::new(env!("CARGO_BIN_EXE_passerelle"))
-        .args([
-            "admin",
-            "create-coordinator",
-            "--database-url",
-            &database_url,
-        ])
-        .arg("--keys-dir")
-        .arg(&keys)
-        .args([
-            "--service-name",
-            "Relais",
-            "--login",
-            "claire",
-            "--display-name",
-            "Claire Dubois",
-        ])
-        .env("PASSERELLE_ADMIN_PASSWORD", PASSWORD)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        created.status.success(),
-        "{}",
-        String::from_utf8_lossy(&created.stderr)
-    );
+    create_coordinator(&database_url, &keys, "Relais", "claire", "Claire Dubois");
     let server = Server::start(&database_url, &keys);
     let url = server.url.as_str();
     let (claire, nadia) = (dir.path().join("claire"), dir.path().join("nadia"));

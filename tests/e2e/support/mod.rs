@@ -2,6 +2,7 @@
 //! its test clock, client-side envelopes, and the fixture.
 
 pub mod backend;
+pub mod cli;
 pub mod seal;
 pub mod server;
 pub mod world;

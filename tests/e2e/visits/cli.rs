@@ -1,112 +1,19 @@
 //! `passerelle visit` drives a request from the relative's terminal to the
 //! worker's, through `passerelle serve` in a child process.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-
 use passerelle::client::{Client, Invitee, Profile};
 use passerelle_domain::{ConsentMethod, LegalSituation, Relationship, Scope};
 
-const PASSPHRASE: &str = "une phrase de passe assez longue";
-const PASSWORD: &str = "un mot de passe de test";
-
-/// `passerelle serve` on a port the system picks, killed when dropped.
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_passerelle"));
-    command.env("RUST_LOG", "warn");
-    command
-}
-
-fn serve(database_url: &str, keys: &Path) -> Server {
-    let mut child = binary()
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            database_url,
-        ])
-        .arg("--keys-dir")
-        .arg(keys)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("Passerelle is serving on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    Server(child, url)
-}
-
-fn cli(profile: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = binary()
-        .args(args)
-        .env("PASSERELLE_PROFILE", profile)
-        .env("PASSERELLE_PASSWORD", PASSWORD)
-        .env("PASSERELLE_PASSPHRASE", PASSPHRASE)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-#[track_caller]
-fn ok(profile: &Path, args: &[&str], stdin: &str) -> String {
-    let out = cli(profile, args, stdin);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::support::cli::{Server, cli, create_coordinator, ok};
 
 #[test]
 fn a_visit_is_requested_scheduled_and_read_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("relay.db").display());
     let keys = dir.path().join("keys");
-    let created = binary()
-        .args([
-            "admin",
-            "create-coordinator",
-            "--database-url",
-            &database_url,
-        ])
-        .arg("--keys-dir")
-        .arg(&keys)
-        .args(["--service-name", "Relais", "--login", "claire"])
-        .args(["--display-name", "Claire Dubois"])
-        .env("PASSERELLE_ADMIN_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
-    assert!(created.status.success(), "{created:?}");
-    let server = serve(&database_url, &keys);
-    let url = server.1.as_str();
+    create_coordinator(&database_url, &keys, "Relais", "claire", "Claire Dubois");
+    let server = Server::start(&database_url, &keys);
+    let url = server.url.as_str();
     let (claire, nadia) = (dir.path().join("claire"), dir.path().join("nadia"));
     ok(
         &claire,
