@@ -1,12 +1,9 @@
-//! Consent records, restrictions and the audit trail on PostgreSQL, with
-//! the per-instance task that appends audit rows in batches.
-
-use std::sync::Arc;
+//! Consent records, restrictions and the audit trail on PostgreSQL. Audit
+//! rows are appended through the instance's writer (`group_commit`).
 
 use jiff::Timestamp;
 use passerelle_domain::{AccountId, CaseId, ConsentRecord, Restriction, RestrictionId};
-use sqlx::{PgConnection, PgPool, Row};
-use tokio::sync::{mpsc, oneshot};
+use sqlx::{PgConnection, Row};
 
 use super::PgStore;
 use crate::audit::{AuditEntry, AuditFilter, AuditRecord};
@@ -108,12 +105,12 @@ impl PgStore {
         convert(rows)
     }
 
-    /// Appends through the instance's appender task.
+    /// Appends through the instance's writer task.
     pub(super) async fn append(&self, entries: &[AuditEntry]) -> Result<()> {
         if entries.is_empty() {
             return Ok(());
         }
-        self.appender.append(entries.to_vec()).await
+        self.writer.audit(entries.to_vec()).await
     }
 
     pub(super) async fn select_audit(
@@ -204,70 +201,4 @@ pub(super) async fn extend_chain(
         .execute(&mut *tx)
         .await?;
     Ok(())
-}
-
-/// The most queued appends written in one transaction.
-const MAX_BATCH: usize = 256;
-
-type Job = (Vec<AuditEntry>, oneshot::Sender<Result<()>>);
-
-/// The queue to an instance's audit appender. Every request waits for its
-/// own rows to be committed; requests that arrive while a batch commits go
-/// together in the next one, under a single lock of the chain's head.
-#[derive(Clone)]
-pub(super) struct Appender(mpsc::Sender<Job>);
-
-impl std::fmt::Debug for Appender {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Appender")
-    }
-}
-
-impl Appender {
-    pub(super) fn spawn(pool: PgPool, key: Arc<AtRest>) -> Self {
-        let (sender, receiver) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(pool, key, receiver));
-        Self(sender)
-    }
-
-    async fn append(&self, entries: Vec<AuditEntry>) -> Result<()> {
-        let (reply, answer) = oneshot::channel();
-        let stopped = || StoreError::Unavailable("the audit appender has stopped");
-        self.0.send((entries, reply)).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
-    }
-}
-
-async fn run(pool: PgPool, key: Arc<AtRest>, mut queue: mpsc::Receiver<Job>) {
-    while let Some(first) = queue.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
-        let entries: Vec<AuditEntry> = batch
-            .iter()
-            .flat_map(|(entries, _)| entries.iter().cloned())
-            .collect();
-        let committed = async {
-            let mut tx = pool.begin().await?;
-            extend_chain(&mut tx, &key, &entries).await?;
-            tx.commit().await?;
-            Ok::<_, StoreError>(())
-        }
-        .await;
-        if let Err(error) = &committed {
-            tracing::error!(%error, rows = entries.len(), "audit rows could not be committed");
-        }
-        for (_, reply) in batch {
-            let _ = reply.send(match &committed {
-                Ok(()) => Ok(()),
-                Err(_) => Err(StoreError::Unavailable(
-                    "the audit trail could not be written",
-                )),
-            });
-        }
-    }
 }

@@ -27,6 +27,7 @@ use crate::{
 
 mod consent;
 mod directory;
+mod group_commit;
 mod notify;
 mod queue;
 mod referrals;
@@ -44,7 +45,7 @@ pub struct PgStore {
     at_rest: Arc<AtRest>,
     /// Audit rows that come alone go through one task per instance, which
     /// extends the chain for many requests under one lock of its head.
-    appender: consent::Appender,
+    writer: group_commit::Writer,
 }
 
 /// By hand, so that nothing of the connection URL (which may hold a
@@ -72,11 +73,11 @@ impl PgStore {
             .connect_with(options)
             .await?;
         let at_rest = Arc::new(at_rest);
-        let appender = consent::Appender::spawn(pool.clone(), at_rest.clone());
+        let writer = group_commit::Writer::spawn(pool.clone(), at_rest.clone());
         Ok(Self {
             pool,
             at_rest,
-            appender,
+            writer,
         })
     }
 
@@ -125,22 +126,7 @@ impl PgStore {
     }
 
     fn message_from(&self, row: &PgRow, recipients: Vec<AccountId>) -> Result<StoredMessage> {
-        let reason = self.open_opt(row, "messages.hold_reason")?;
-        Ok(StoredMessage {
-            id: MessageId::from_uuid(row.try_get("id")?),
-            seq: row.try_get("seq")?,
-            case: CaseId::from_uuid(row.try_get("case_id")?),
-            sender: AccountId::from_uuid(row.try_get("sender_id")?),
-            envelope_id: row.try_get("envelope_id")?,
-            envelope: row.try_get("envelope")?,
-            recipients,
-            on_behalf_of: row
-                .try_get::<Option<Uuid>, _>("on_behalf_of")?
-                .map(AccountId::from_uuid),
-            status: status_from(row.try_get("status")?, reason, row.try_get("in_person")?)?,
-            created_at: timestamp(row.try_get("created_at")?)?,
-            updated_at: timestamp(row.try_get("updated_at")?)?,
-        })
+        message_row(&self.at_rest, row, recipients)
     }
 
     /// At most one row, mapped.
@@ -536,46 +522,7 @@ impl Store for PgStore {
     }
 
     async fn insert_message(&self, message: &NewMessage, now: Timestamp) -> Result<StoredMessage> {
-        let (status, reason, in_person) = status_columns(&message.status);
-        let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "INSERT INTO messages (id, case_id, sender_id, envelope_id, envelope, on_behalf_of,
-                                   status, hold_reason, in_person, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING *",
-        )
-        .bind(MessageId::random().as_uuid())
-        .bind(message.case.as_uuid())
-        .bind(message.sender.as_uuid())
-        .bind(message.envelope_id)
-        .bind(&message.envelope)
-        .bind(message.on_behalf_of.map(|a| a.as_uuid()))
-        .bind(status)
-        .bind(self.at_rest.seal_opt("messages.hold_reason", reason)?)
-        .bind(in_person)
-        .bind(micros(now))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(conflict("this message id was already used"))?;
-        let mut recipients = message.recipients.clone();
-        recipients.sort();
-        let stored = self.message_from(&row, recipients)?;
-        sqlx::query(
-            "INSERT INTO message_recipients (account_id, message_seq)
-             SELECT r, $2 FROM UNNEST($1::uuid[]) AS r",
-        )
-        .bind(uuids(&message.recipients))
-        .bind(stored.seq)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(entry) = &message.audit {
-            let entry = crate::audit::AuditEntry {
-                object_id: Some(stored.id.as_uuid()),
-                ..entry.clone()
-            };
-            consent::extend_chain(&mut tx, &self.at_rest, &[entry]).await?;
-        }
-        tx.commit().await?;
-        Ok(stored)
+        self.writer.message(message, now).await
     }
 
     async fn message(&self, id: MessageId) -> Result<Option<StoredMessage>> {
@@ -734,5 +681,28 @@ fn key_from_row(row: &PgRow) -> Result<KeyRecord> {
         public_key: key_from(row.try_get("public_key")?)?,
         version: row.try_get("version")?,
         created_at: timestamp(row.try_get("created_at")?)?,
+    })
+}
+
+/// A message row (selected with `*`) as the domain's message.
+fn message_row(key: &AtRest, row: &PgRow, recipients: Vec<AccountId>) -> Result<StoredMessage> {
+    let reason = key.open_opt(
+        "messages.hold_reason",
+        row.try_get(column("messages.hold_reason"))?,
+    )?;
+    Ok(StoredMessage {
+        id: MessageId::from_uuid(row.try_get("id")?),
+        seq: row.try_get("seq")?,
+        case: CaseId::from_uuid(row.try_get("case_id")?),
+        sender: AccountId::from_uuid(row.try_get("sender_id")?),
+        envelope_id: row.try_get("envelope_id")?,
+        envelope: row.try_get("envelope")?,
+        recipients,
+        on_behalf_of: row
+            .try_get::<Option<Uuid>, _>("on_behalf_of")?
+            .map(AccountId::from_uuid),
+        status: status_from(row.try_get("status")?, reason, row.try_get("in_person")?)?,
+        created_at: timestamp(row.try_get("created_at")?)?,
+        updated_at: timestamp(row.try_get("updated_at")?)?,
     })
 }
