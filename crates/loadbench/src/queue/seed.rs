@@ -223,7 +223,8 @@ async fn cases(
         .await?;
     sqlx::query(
         "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ?1 - 1)
-         INSERT INTO temp.bench_cases SELECT n, randomblob(16), randomblob(16), randomblob(16) FROM k",
+         INSERT INTO temp.bench_cases SELECT n, randomblob(16), randomblob(16), randomblob(16)
+         FROM k WHERE n < ?1",
     )
     .bind(i64::from(cases))
     .execute(&mut *conn)
