@@ -22,6 +22,7 @@ use crate::seal;
 use crate::server::{self, Engine, Server};
 use crate::setup::{self, Api, Fixture};
 
+mod items;
 mod report;
 mod seed;
 
