@@ -14,6 +14,11 @@
 //! uploads again paced at half the measured throughput. Prints a Markdown
 //! table; `--json FILE` writes the same as JSON. The run stops by itself and
 //! stops the server; every wait is bounded.
+//!
+//! With `--queue` (SQLite only) it measures the work queue instead
+//! (`GET /queue?limit=50` over `--queue-cases` cases and `--queue-items`
+//! seeded items, `--queue-waiting-percent` of them waiting): see
+//! [`queue`].
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +31,7 @@ use reqwest::Method;
 use reqwest::header::CONTENT_TYPE;
 
 mod load;
+mod queue;
 mod report;
 mod seal;
 mod seed;
@@ -74,6 +80,8 @@ struct Args {
     /// The most envelopes sealed ahead of one phase.
     #[arg(long, default_value_t = 300_000)]
     max_envelopes: usize,
+    #[command(flatten)]
+    queue: queue::QueueArgs,
 }
 
 #[tokio::main]
@@ -92,6 +100,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let bin = server::server_binary(args.server_bin.as_deref())?;
     let clock = Instant::now();
     let progress = |what: &str| eprintln!("[{:6.1} s] {what}", clock.elapsed().as_secs_f64());
+    if args.queue.queue {
+        return queue::run(&args, &bin, &progress).await;
+    }
     let report = measure(&args, &bin, !args.no_audit, &progress).await?;
     print!("{}", report.markdown());
     if args.audit_cost {

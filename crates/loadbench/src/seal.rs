@@ -22,14 +22,26 @@ fn plaintext() -> Vec<u8> {
         .collect()
 }
 
-/// One envelope from `sender` to `recipients` for `case`, with a fresh id.
+/// One message envelope from `sender` to `recipients` for `case`, with a
+/// fresh id.
 pub fn seal_one(
     sender: &SecretKey,
     recipients: &[PublicKey],
     case: uuid::Uuid,
 ) -> anyhow::Result<Vec<u8>> {
+    seal_as(ContentType::Message, sender, recipients, case)
+}
+
+/// One envelope of `content_type` from `sender` to `recipients` for
+/// `case`, with a fresh id.
+pub fn seal_as(
+    content_type: ContentType,
+    sender: &SecretKey,
+    recipients: &[PublicKey],
+    case: uuid::Uuid,
+) -> anyhow::Result<Vec<u8>> {
     let context = Context {
-        content_type: ContentType::Message,
+        content_type,
         message_id: MessageId::from_bytes(*uuid::Uuid::new_v4().as_bytes()),
         case_id: CaseId::from_bytes(*case.as_bytes()),
     };
