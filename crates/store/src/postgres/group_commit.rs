@@ -5,8 +5,9 @@
 //! batch commits go together in the next one, under one lock and one
 //! commit. A message and its audit row still commit in the same
 //! transaction, and each caller is answered once its batch is durable. A
-//! message that breaks a unique rule (a replay) is undone to its savepoint
-//! and refused alone; the rest of the batch commits.
+//! message that breaks a unique rule (a replay) or names an account that
+//! does not exist is undone to its savepoint and refused alone; the rest of
+//! the batch commits.
 
 use std::sync::Arc;
 
@@ -186,7 +187,9 @@ async fn commit(pool: &PgPool, key: &AtRest, batch: Vec<Job>, done: &mut Vec<Don
                             chain.extend(audit);
                             done.push(Done::Message(reply, Ok(stored)));
                         }
-                        Err(refused @ StoreError::Conflict(_)) => {
+                        // A replay, or a recipient or case that does not
+                        // exist: this message's own fault.
+                        Err(refused @ (StoreError::Conflict(_) | StoreError::NotFound)) => {
                             one.rollback().await?;
                             done.push(Done::Message(reply, Err(refused)));
                         }
