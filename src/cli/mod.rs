@@ -130,8 +130,8 @@ enum Command {
         /// The server's address (remembered).
         #[arg(long)]
         server: String,
-        /// The invitation code a worker gave you.
-        #[arg(long)]
+        /// The invitation code a worker gave you (it may start with `-`).
+        #[arg(long, allow_hyphen_values = true)]
         code: String,
         /// The login to create. The password comes from `PASSERELLE_PASSWORD`, or is asked twice.
         #[arg(long)]
@@ -443,4 +443,33 @@ fn init_logs() {
     } else {
         builder.try_init()
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::{Cli, Command};
+
+    #[test]
+    fn an_invitation_code_starting_with_a_hyphen_is_a_code() {
+        // Codes are URL-safe base64, so one in 64 starts with `-`.
+        let args = [
+            "passerelle",
+            "join",
+            "--server",
+            "http://127.0.0.1:8080",
+            "--code",
+            "-Xy_9aBc",
+            "--login",
+            "nadia",
+            "--display-name",
+            "Nadia",
+        ];
+        let cli = Cli::try_parse_from(args).unwrap();
+        match cli.command {
+            Command::Join { code, .. } => assert_eq!(code, "-Xy_9aBc"),
+            other => panic!("{other:?}"),
+        }
+    }
 }
