@@ -28,6 +28,7 @@ use crate::{
 mod consent;
 mod directory;
 mod notify;
+mod plans;
 mod queue;
 mod referrals;
 mod reports;
