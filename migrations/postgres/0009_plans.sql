@@ -44,3 +44,12 @@ CREATE TABLE plan_notes (
     created_at    BIGINT NOT NULL
 );
 CREATE INDEX plan_notes_item ON plan_notes (item_id, seq);
+
+-- A service's own checklist template: `key:offset` pairs, comma-separated.
+-- A plan is made from it when the service has one, else from the default.
+CREATE TABLE plan_templates (
+    service_id  UUID PRIMARY KEY REFERENCES services (id),
+    items       TEXT NOT NULL CHECK (items <> ''),
+    updated_by  UUID NOT NULL REFERENCES accounts (id),
+    updated_at  BIGINT NOT NULL
+);

@@ -174,6 +174,12 @@ fn signed_in_routes() -> Vec<Route> {
             "/plan-items/{item}/notes",
             Some(json!({"note": "{envelope}"})),
         ),
+        route(Method::GET, "/templates", None),
+        route(
+            Method::PUT,
+            "/templates",
+            Some(json!({"items": [{"key": "papers", "offset_days": -30}]})),
+        ),
     ]
 }
 

@@ -13,6 +13,7 @@ use crate::support::world::grant;
 use crate::support::{Actor, Resp, World, backends};
 
 mod reminders;
+mod templates;
 
 /// The day `days` after today in Brussels, by the server's clock.
 fn day(w: &World, days: i64) -> Date {

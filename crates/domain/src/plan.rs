@@ -232,3 +232,68 @@ pub fn reminder_instants(
         .filter(|(_, at)| *at > now)
         .collect()
 }
+
+/// An item of a service's own checklist template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateStep {
+    /// A stable key, 1 to 40 characters among `a-z`, `0-9` and `_`.
+    pub key: String,
+    /// Days from the release date, within [`MAX_OFFSET_DAYS`].
+    pub offset_days: i32,
+}
+
+/// The most items a template holds.
+pub const MAX_TEMPLATE_ITEMS: usize = 40;
+
+/// Why a template is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// No items, or too many.
+    #[error("a template has 1 to 40 items")]
+    Size,
+    /// A key that is empty, too long or not `a-z`, `0-9` and `_`.
+    #[error("an item key is 1 to 40 characters among a-z, 0-9 and _")]
+    Key,
+    /// An offset too far from the release.
+    #[error("an offset lies within 730 days of the release")]
+    Offset,
+    /// The same key twice.
+    #[error("an item key appears twice")]
+    Duplicate,
+}
+
+/// Checks a service's template.
+pub fn check_template(steps: &[TemplateStep]) -> Result<(), TemplateError> {
+    if steps.is_empty() || steps.len() > MAX_TEMPLATE_ITEMS {
+        return Err(TemplateError::Size);
+    }
+    for (n, step) in steps.iter().enumerate() {
+        let key_ok = (1..=40).contains(&step.key.len())
+            && step
+                .key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !key_ok {
+            return Err(TemplateError::Key);
+        }
+        if step.offset_days.abs() > MAX_OFFSET_DAYS {
+            return Err(TemplateError::Offset);
+        }
+        if steps[..n].iter().any(|s| s.key == step.key) {
+            return Err(TemplateError::Duplicate);
+        }
+    }
+    Ok(())
+}
+
+/// The default template as steps.
+pub fn default_steps() -> Vec<TemplateStep> {
+    DEFAULT_TEMPLATE
+        .iter()
+        .map(|t| TemplateStep {
+            key: t.key.to_owned(),
+            offset_days: t.offset_days,
+        })
+        .collect()
+}

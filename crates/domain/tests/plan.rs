@@ -154,3 +154,31 @@ fn names_round_trip_and_unknown_names_are_refused() {
         ReleaseKind::ElectronicMonitoring
     );
 }
+
+#[test]
+fn service_templates_are_checked() {
+    use passerelle_domain::plan::{TemplateError, TemplateStep, check_template, default_steps};
+    let step = |key: &str, offset_days| TemplateStep {
+        key: key.to_owned(),
+        offset_days,
+    };
+    assert_eq!(check_template(&default_steps()), Ok(()));
+    assert_eq!(check_template(&[step("a_1", -730), step("b", 730)]), Ok(()));
+    let table = [
+        (vec![], TemplateError::Size),
+        (vec![step("x", 0); 41], TemplateError::Size),
+        (vec![step("", 0)], TemplateError::Key),
+        (vec![step("Housing", 0)], TemplateError::Key),
+        (vec![step("logement social", 0)], TemplateError::Key),
+        (vec![step(&"k".repeat(41), 0)], TemplateError::Key),
+        (vec![step("cpas", -731)], TemplateError::Offset),
+        (vec![step("cpas", 731)], TemplateError::Offset),
+        (
+            vec![step("cpas", 1), step("cpas", 2)],
+            TemplateError::Duplicate,
+        ),
+    ];
+    for (steps, error) in table {
+        assert_eq!(check_template(&steps), Err(error), "{steps:?}");
+    }
+}

@@ -4,8 +4,10 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use passerelle_domain::plan::{ItemOwner, ItemStatus, PlanId, PlanItemId, ReleaseKind};
-use passerelle_domain::{AccountId, CaseId};
+use passerelle_domain::plan::{
+    ItemOwner, ItemStatus, PlanId, PlanItemId, ReleaseKind, TemplateStep,
+};
+use passerelle_domain::{AccountId, CaseId, ServiceId};
 use uuid::Uuid;
 
 use crate::codec::timestamp;
@@ -148,6 +150,39 @@ pub trait PlanStore: Send + Sync {
     /// Stores a sealed note on an item: `Conflict` for an envelope id
     /// already used.
     async fn add_plan_note(&self, note: &NewPlanNote, now: Timestamp) -> Result<PlanNote>;
+    /// The service's own checklist template, if it has one.
+    async fn service_template(&self, service: ServiceId) -> Result<Option<Vec<TemplateStep>>>;
+    /// Creates or replaces the service's template.
+    async fn put_service_template(
+        &self,
+        service: ServiceId,
+        steps: &[TemplateStep],
+        by: AccountId,
+        now: Timestamp,
+    ) -> Result<()>;
+}
+
+/// A template as stored: `key:offset` pairs joined by commas (keys are
+/// `a-z`, `0-9` and `_`).
+pub(crate) fn template_text(steps: &[TemplateStep]) -> String {
+    steps
+        .iter()
+        .map(|s| format!("{}:{}", s.key, s.offset_days))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The template a stored text holds.
+pub(crate) fn template_from(text: &str) -> Result<Vec<TemplateStep>> {
+    text.split(',')
+        .map(|pair| {
+            let (key, offset) = pair.split_once(':').ok_or(corrupt("template item"))?;
+            Ok(TemplateStep {
+                key: key.to_owned(),
+                offset_days: offset.parse().map_err(|_| corrupt("template offset"))?,
+            })
+        })
+        .collect()
 }
 
 /// A `plans` row, as both engines return it.

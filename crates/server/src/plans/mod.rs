@@ -9,10 +9,10 @@
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{post, put};
+use axum::routing::{get, post, put};
 use jiff::ToSpan;
 use jiff::civil::Date;
-use passerelle_domain::plan::{DEFAULT_TEMPLATE, ItemOwner, ItemTransitionError, ReleaseKind};
+use passerelle_domain::plan::{ItemOwner, ItemTransitionError, ReleaseKind, TemplateStep};
 use passerelle_domain::policy::Action;
 use passerelle_domain::visit::brussels_today;
 use passerelle_domain::{CaseId, Membership, Scope};
@@ -23,9 +23,11 @@ use utoipa::{OpenApi, ToSchema};
 
 mod items;
 mod remind;
+mod templates;
 mod view;
 
 pub use items::{__path_note, __path_status, note, status};
+pub use templates::{__path_set_template, __path_show_template, set_template, show_template};
 pub use view::{ItemView, NoteView, PlanView};
 
 use crate::access::{self, Touch};
@@ -39,12 +41,13 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{case}/plan", put(set).get(show))
         .route("/plan-items/{item}/status", post(status))
         .route("/plan-items/{item}/notes", post(note))
+        .route("/templates", get(show_template).put(set_template))
 }
 
 /// The part of the OpenAPI document this module serves.
 #[derive(OpenApi)]
 #[openapi(
-    paths(set, show, status, note),
+    paths(set, show, status, note, show_template, set_template),
     components(schemas(
         PlanBody,
         OwnerBody,
@@ -108,13 +111,14 @@ fn checked_release(date: Date, today: Date) -> Result<(), ApiError> {
 }
 
 fn checklist(
+    template: Vec<TemplateStep>,
     owners: &[OwnerBody],
     access: &access::CaseAccess,
 ) -> Result<Vec<NewPlanItem>, ApiError> {
-    let mut items: Vec<NewPlanItem> = DEFAULT_TEMPLATE
-        .iter()
+    let mut items: Vec<NewPlanItem> = template
+        .into_iter()
         .map(|t| NewPlanItem {
-            key: t.key.to_owned(),
+            key: t.key,
             offset_days: t.offset_days,
             owner: ItemOwner::Worker,
         })
@@ -147,7 +151,8 @@ fn checklist(
     Ok(items)
 }
 
-/// Creates the case's plan from the default template (201), or moves its
+/// Creates the case's plan from its service's template, or the default
+/// one (201), or moves its
 /// release (200): due dates follow, and pending reminders are cancelled
 /// and scheduled again for the new dates. Workers of the case only.
 #[utoipa::path(put, path = "/api/v1/cases/{case}/plan", tag = "plans", request_body = PlanBody,
@@ -177,7 +182,8 @@ pub async fn set(
             "owners are given when the plan is created".to_owned(),
         ));
     }
-    let items = checklist(&body.owners, &access)?;
+    let (_, template) = templates::of_service(&state, access.case.service).await?;
+    let items = checklist(template, &body.owners, &access)?;
     let new = NewPlan {
         case,
         release_date: body.release_date,

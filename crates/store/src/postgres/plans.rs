@@ -2,15 +2,16 @@
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use passerelle_domain::plan::{ItemStatus, PlanItemId};
-use passerelle_domain::{AccountId, CaseId};
+use passerelle_domain::plan::{ItemStatus, PlanItemId, TemplateStep};
+use passerelle_domain::{AccountId, CaseId, ServiceId};
 use sqlx::PgPool;
 
 use super::PgStore;
 use crate::codec::micros;
 use crate::plans::{
     ITEM_COLUMNS, ItemRow, NOTE_COLUMNS, NewPlan, NewPlanItem, NewPlanNote, NoteRow, PLAN_COLUMNS,
-    Plan, PlanItem, PlanNote, PlanRow, PlanStore, assemble, owner_columns,
+    Plan, PlanItem, PlanNote, PlanRow, PlanStore, assemble, owner_columns, template_from,
+    template_text,
 };
 use crate::visits::ids_text;
 use crate::{Result, StoreError};
@@ -170,5 +171,36 @@ impl PlanStore for PgStore {
         .fetch_one(&self.pool)
         .await?;
         PlanNote::try_from(row)
+    }
+
+    async fn service_template(&self, service: ServiceId) -> Result<Option<Vec<TemplateStep>>> {
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT items FROM plan_templates WHERE service_id = $1")
+                .bind(service.as_uuid())
+                .fetch_optional(&self.pool)
+                .await?;
+        text.as_deref().map(template_from).transpose()
+    }
+
+    async fn put_service_template(
+        &self,
+        service: ServiceId,
+        steps: &[TemplateStep],
+        by: AccountId,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO plan_templates (service_id, items, updated_by, updated_at)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (service_id) DO UPDATE SET items = excluded.items,
+                 updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(service.as_uuid())
+        .bind(template_text(steps))
+        .bind(by.as_uuid())
+        .bind(micros(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }

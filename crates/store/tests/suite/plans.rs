@@ -141,3 +141,40 @@ async fn status_changes_need_the_expected_status_and_notes_refuse_replays() {
         assert!(plan.items[1].notes.is_empty());
     }
 }
+
+#[tokio::test]
+async fn a_service_template_is_stored_and_replaced() {
+    use passerelle_domain::plan::TemplateStep;
+    for b in backends::all().await {
+        let store: &dyn Store = &*b.store;
+        let (case, worker) = case_with_worker(store).await;
+        let service = case.service;
+        assert_eq!(store.service_template(service).await.unwrap(), None);
+        let step = |key: &str, offset_days| TemplateStep {
+            key: key.to_owned(),
+            offset_days,
+        };
+        let first = vec![step("papers", -60), step("job_centre", 7)];
+        store
+            .put_service_template(service, &first, worker.id, now())
+            .await
+            .unwrap();
+        assert_eq!(
+            store.service_template(service).await.unwrap(),
+            Some(first),
+            "{}",
+            b.name
+        );
+        let second = vec![step("housing", -90)];
+        store
+            .put_service_template(service, &second, worker.id, now())
+            .await
+            .unwrap();
+        assert_eq!(
+            store.service_template(service).await.unwrap(),
+            Some(second),
+            "{}",
+            b.name
+        );
+    }
+}
