@@ -10,6 +10,7 @@ mod demo;
 mod directory;
 mod envelope;
 mod io;
+mod plans;
 mod requests;
 mod server;
 mod visits;
@@ -209,6 +210,11 @@ enum Command {
         #[command(flatten)]
         profile: client::ProfileArg,
     },
+    /// Release plans: the release date and its checklist.
+    Plan {
+        #[command(subcommand)]
+        command: plans::Command,
+    },
     /// Visit requests: ask for a visit, follow it; (workers) take it through.
     Visit {
         #[command(subcommand)]
@@ -402,6 +408,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             profile,
         } => client::relay(&profile, message, hold.as_deref(), in_person),
         Command::Read { message, profile } => client::read(&profile, message),
+        Command::Plan { command } => plans::run(command),
         Command::Visit { command } => visits::run(command),
         Command::Request { command } => requests::run(command),
         Command::Directory { command } => directory::run(command),

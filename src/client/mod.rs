@@ -26,6 +26,7 @@ use zeroize::Zeroizing;
 pub mod directory;
 mod error;
 mod messages;
+pub mod plans;
 mod profile;
 pub mod requests;
 mod types;

@@ -158,6 +158,28 @@ fn signed_in_routes() -> Vec<Route> {
             "/visits/{visit}/status",
             Some(json!({"action": "review"})),
         ),
+        route(
+            Method::PUT,
+            "/cases/{case}/plan",
+            Some(json!({"release_date": "2027-06-01", "kind": "leave"})),
+        ),
+        route(Method::GET, "/cases/{case}/plan", None),
+        route(
+            Method::POST,
+            "/plan-items/{item}/status",
+            Some(json!({"status": "in_progress"})),
+        ),
+        route(
+            Method::POST,
+            "/plan-items/{item}/notes",
+            Some(json!({"note": "{envelope}"})),
+        ),
+        route(Method::GET, "/templates", None),
+        route(
+            Method::PUT,
+            "/templates",
+            Some(json!({"items": [{"key": "papers", "offset_days": -30}]})),
+        ),
     ]
 }
 
@@ -166,9 +188,16 @@ pub(crate) fn case_routes() -> Vec<Route> {
     let mut routes: Vec<Route> = signed_in_routes()
         .into_iter()
         .filter(|r| {
-            ["{case}", "{message}", "{visit}", "{request}", "{referral}"]
-                .iter()
-                .any(|p| r.path.contains(p))
+            [
+                "{case}",
+                "{message}",
+                "{visit}",
+                "{request}",
+                "{referral}",
+                "{item}",
+            ]
+            .iter()
+            .any(|p| r.path.contains(p))
         })
         .collect();
     routes.push(route(Method::GET, "/messages?case={case}", None));
@@ -183,6 +212,7 @@ pub(crate) struct Things {
     pub(crate) visit: String,
     pub(crate) request: String,
     pub(crate) referral: String,
+    pub(crate) plan_item: String,
 }
 
 impl Things {
@@ -195,6 +225,7 @@ impl Things {
             visit: id(),
             request: id(),
             referral: id(),
+            plan_item: id(),
         }
     }
 }
@@ -209,6 +240,7 @@ fn fill(text: &str, things: &Things, account: &str, envelope: &str) -> String {
         .replace("{visit}", &things.visit)
         .replace("{request}", &things.request)
         .replace("{referral}", &things.referral)
+        .replace("{item}", &things.plan_item)
         .replace("{entry}", &things.message)
         .replace("{account}", account)
         .replace("{envelope}", envelope)
@@ -294,6 +326,13 @@ pub(crate) async fn made_in(
         )
         .await;
     let referral = referral.ok(201, &w.at("referral"))["id"].clone();
+    let release = today.checked_add(jiff::Span::new().days(100)).unwrap();
+    let plan = json!({ "release_date": release.to_string(), "kind": "leave" });
+    let plan = w
+        .srv
+        .put(worker.token(), &format!("/cases/{case}/plan"), &plan)
+        .await;
+    let plan_item = plan.ok(201, &w.at("plan"))["items"][0]["id"].clone();
     let text = |v: &Value| v.as_str().unwrap().to_owned();
     Things {
         case: case.to_owned(),
@@ -301,6 +340,7 @@ pub(crate) async fn made_in(
         visit: text(&visit),
         request: text(&request),
         referral: text(&referral),
+        plan_item: text(&plan_item),
     }
 }
 

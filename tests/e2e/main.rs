@@ -12,6 +12,7 @@ mod durability;
 mod events;
 mod messages;
 mod notifications;
+mod plans;
 mod queue;
 mod regressions;
 mod reports;

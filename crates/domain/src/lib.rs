@@ -7,6 +7,7 @@ mod consent;
 pub mod directory;
 mod ids;
 mod message;
+pub mod plan;
 pub mod policy;
 pub mod queue;
 pub mod receipt;

@@ -24,6 +24,7 @@ mod keys;
 mod messages;
 mod notifications;
 mod openapi;
+mod plans;
 mod queue;
 mod reports;
 mod requests;
@@ -81,7 +82,8 @@ pub fn app(state: AppState) -> Router {
         .merge(requests::routes())
         .merge(directory::routes())
         .merge(reports::routes())
-        .merge(queue::routes());
+        .merge(queue::routes())
+        .merge(plans::routes());
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))

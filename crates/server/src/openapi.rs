@@ -6,8 +6,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::{
-    audit, auth, cases, consent, directory, error, events, keys, messages, notifications, queue,
-    reports, requests, visits,
+    audit, auth, cases, consent, directory, error, events, keys, messages, notifications, plans,
+    queue, reports, requests, visits,
 };
 
 #[derive(OpenApi)]
@@ -57,5 +57,6 @@ pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     document.merge(directory::Doc::openapi());
     document.merge(reports::Doc::openapi());
     document.merge(queue::Doc::openapi());
+    document.merge(plans::Doc::openapi());
     Json(document)
 }

@@ -23,6 +23,7 @@ mod codec;
 pub mod directory;
 mod error;
 pub mod notify;
+pub mod plans;
 pub mod postgres;
 pub mod queue;
 pub mod referrals;
@@ -38,6 +39,7 @@ pub use at_rest::AtRest;
 pub use directory::DirectoryStore;
 pub use error::StoreError;
 pub use notify::NotifyStore;
+pub use plans::PlanStore;
 pub use queue::QueueStore;
 pub use referrals::ReferralStore;
 pub use reports::ReportStore;
@@ -278,6 +280,7 @@ pub trait Store:
     + ReportStore
     + QueueStore
     + ReferralStore
+    + PlanStore
     + Send
     + Sync
     + 'static

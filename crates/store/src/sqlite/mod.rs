@@ -23,6 +23,7 @@ mod consent;
 mod directory;
 mod group_commit;
 mod notify;
+mod plans;
 mod queue;
 mod referrals;
 mod reports;

@@ -7,5 +7,6 @@ mod consent;
 mod contract;
 mod directory;
 mod notify;
+mod plans;
 mod requests;
 mod visits;

@@ -1,0 +1,143 @@
+//! The reminders of a release plan: 30, 7 and 1 days before the release
+//! for the case's workers, and for each item not done 7 and 1 days before
+//! it is due and the day after, for the workers and the item's owner when
+//! the owner is a party who may see the plan. All at 09:00 Brussels time.
+
+use jiff::Timestamp;
+use passerelle_domain::plan::{
+    ITEM_REMINDERS, ItemOwner, RELEASE_REMINDERS, ReminderRule, due_date, reminder_instants,
+};
+use passerelle_domain::{AccountId, Membership, Scope};
+use passerelle_store::notify::NewReminder;
+use passerelle_store::plans::{Plan, PlanItem};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::access::CaseAccess;
+
+/// Who, besides the workers, may be reminded of an item: its owner, if the
+/// owner is a party allowed to see the plan at `at`.
+pub(super) fn owner_account(
+    access: &CaseAccess,
+    item: &PlanItem,
+    at: Timestamp,
+) -> Option<AccountId> {
+    let account = match item.owner {
+        ItemOwner::Worker => return None,
+        ItemOwner::Relative(account) => account,
+        ItemOwner::Detainee => access.detainee()?,
+    };
+    match access.membership(account)? {
+        Membership::Detainee => Some(account),
+        Membership::Relative { .. } => access
+            .facts()
+            .contact(account, Scope::ReleasePlan, at)
+            .is_allowed()
+            .then_some(account),
+        Membership::Worker => None,
+    }
+}
+
+struct Target<'a> {
+    object_kind: &'a str,
+    object_id: Uuid,
+    rules: &'a [ReminderRule],
+    date: jiff::civil::Date,
+}
+
+fn expand(
+    access: &CaseAccess,
+    plan: &Plan,
+    target: &Target<'_>,
+    accounts: &[AccountId],
+    now: Timestamp,
+    out: &mut Vec<NewReminder>,
+) {
+    for (kind, due_at) in reminder_instants(target.rules, target.date, now) {
+        let short = kind.trim_start_matches("reminder.");
+        for &account in accounts {
+            out.push(NewReminder {
+                // Object, kind, person, time and the plan's revision: a
+                // moved release makes new keys, so a date moved back is
+                // reminded again.
+                key: format!(
+                    "{}:{}:{short}:{account}:{}:r{}",
+                    target.object_kind,
+                    target.object_id,
+                    due_at.as_microsecond(),
+                    plan.revision
+                ),
+                account,
+                case: Some(access.case.id),
+                kind: kind.to_owned(),
+                object_kind: target.object_kind.to_owned(),
+                object_id: target.object_id,
+                due_at,
+            });
+        }
+    }
+}
+
+/// Every reminder `plan` should have pending at `now`.
+pub(super) fn reminders(access: &CaseAccess, plan: &Plan, now: Timestamp) -> Vec<NewReminder> {
+    let workers: Vec<AccountId> = access
+        .parties
+        .iter()
+        .filter(|p| p.membership == Membership::Worker)
+        .map(|p| p.account)
+        .collect();
+    let mut out = Vec::new();
+    let release = Target {
+        object_kind: "plan",
+        object_id: plan.id.as_uuid(),
+        rules: RELEASE_REMINDERS,
+        date: plan.release_date,
+    };
+    expand(access, plan, &release, &workers, now, &mut out);
+    for item in plan.items.iter().filter(|i| !i.status.is_final()) {
+        let Some(due) = due_date(plan.release_date, item.offset_days) else {
+            continue;
+        };
+        let mut accounts = workers.clone();
+        accounts.extend(owner_account(access, item, now));
+        let target = Target {
+            object_kind: "plan_item",
+            object_id: item.id.as_uuid(),
+            rules: ITEM_REMINDERS,
+            date: due,
+        };
+        expand(access, plan, &target, &accounts, now, &mut out);
+    }
+    out
+}
+
+/// Cancels every pending reminder of `plan` (when `cancel`), then schedules
+/// those it should have. The change is already committed, so a failure is
+/// logged, not answered.
+pub(super) async fn follow(state: &AppState, access: &CaseAccess, plan: &Plan, cancel: bool) {
+    let now = state.now();
+    if cancel {
+        let objects =
+            std::iter::once(plan.id.as_uuid()).chain(plan.items.iter().map(|i| i.id.as_uuid()));
+        for object in objects {
+            if let Err(error) = state.store.cancel_reminders(object, now).await {
+                tracing::error!(%error, plan = %plan.id, "could not cancel a plan reminder");
+            }
+        }
+    }
+    let due = reminders(access, plan, now);
+    if let Err(error) = state.store.schedule_reminders(&due, now).await {
+        tracing::error!(%error, plan = %plan.id, "could not schedule the plan's reminders");
+    }
+}
+
+/// Cancels an item's pending reminders, once it is done or not needed.
+pub(super) async fn stop(state: &AppState, item: &PlanItem) {
+    if let Err(error) = state
+        .store
+        .cancel_reminders(item.id.as_uuid(), state.now())
+        .await
+    {
+        tracing::error!(%error, item = %item.id, "could not cancel an item's reminders");
+    }
+}

@@ -1,0 +1,133 @@
+//! A plan's reminders: moving the release cancels the pending ones and
+//! schedules new ones at the new dates; a finished item is reminded no
+//! more; an owner who may see the plan is reminded with the workers.
+
+use jiff::{SignedDuration, Timestamp};
+use passerelle_domain::AccountId;
+
+use super::*;
+
+/// 09:00 in Brussels, `days` after the test's first day.
+fn nine_am(first: Date, days: i64) -> Timestamp {
+    first
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap()
+        .at(9, 0, 0, 0)
+        .in_tz("Europe/Brussels")
+        .unwrap()
+        .timestamp()
+}
+
+fn move_clock_to(w: &World, at: Timestamp) {
+    let by = at.duration_since(w.srv.clock.now());
+    w.srv.clock.advance(by);
+}
+
+async fn deliver(w: &World) -> usize {
+    passerelle_server::deliver_reminders(&w.srv.state)
+        .await
+        .unwrap()
+}
+
+/// The reminder kinds `who` has about `object`, oldest first (read from
+/// the store: the clock moves past the sessions' lifetime).
+async fn reminded(w: &World, who: &Actor, object: &str) -> Vec<String> {
+    let account: AccountId = who.id.parse().unwrap();
+    let mut kinds: Vec<String> = w
+        .srv
+        .backend
+        .store
+        .notifications(account, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.object_id.map(|o| o.to_string()).as_deref() == Some(object))
+        .map(|n| n.kind)
+        .collect();
+    kinds.reverse();
+    kinds
+}
+
+#[tokio::test]
+async fn moving_the_release_moves_the_reminders_and_finished_items_go_quiet() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        let first = day(&w, 0);
+        grant(&w.srv, &w.worker, &w.case, &w.relative, &["release_plan"]).await;
+        let body = json!({
+            "release_date": day(&w, 100).to_string(), "kind": "end_of_sentence",
+            "owners": [
+                { "item": "housing", "owner": { "kind": "relative", "account": w.relative.id } },
+            ],
+        });
+        let plan = put_plan(&w, &w.worker, &body)
+            .await
+            .ok(201, &w.at("create"))
+            .clone();
+        let housing = item(&plan, "housing");
+        let identity = item(&plan, "identity_card");
+        // Identity card and housing are due on day 10; move the release by
+        // ten days: they are due on day 20, reminded on day 13, not day 3.
+        let moved = put_plan(&w, &w.worker, &release(&w, 110)).await;
+        let moved = moved.ok(200, &w.at("move")).clone();
+        let due = |plan: &Value, key: &str| {
+            plan["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["key"] == key)
+                .unwrap()["due_date"]
+                .clone()
+        };
+        assert_eq!(due(&moved, "housing"), day(&w, 20).to_string());
+        assert_eq!(due(&moved, "cpas"), day(&w, 80).to_string());
+        set_status(&w, &w.worker, &identity, "done")
+            .await
+            .ok(200, &w.at("identity done"));
+
+        // The old reminders were cancelled.
+        move_clock_to(&w, nine_am(first, 3) + SignedDuration::from_mins(1));
+        assert_eq!(deliver(&w).await, 0, "{}", w.at("old date"));
+        move_clock_to(&w, nine_am(first, 13) - SignedDuration::from_mins(1));
+        assert_eq!(deliver(&w).await, 0, "{}", w.at("not yet"));
+        // Housing, to the two workers and its owner; identity card is done.
+        move_clock_to(&w, nine_am(first, 13));
+        assert_eq!(deliver(&w).await, 3, "{}", w.at("due in 7 days"));
+        assert_eq!(deliver(&w).await, 0, "{}", w.at("once"));
+        for who in [&w.worker, &w.coordinator, &w.relative] {
+            assert_eq!(
+                reminded(&w, who, &housing).await,
+                ["reminder.item_due_7d"],
+                "{}",
+                w.at(&who.login)
+            );
+            assert!(reminded(&w, who, &identity).await.is_empty());
+        }
+        assert!(reminded(&w, &w.relative2, &housing).await.is_empty());
+
+        // The day before and the day after the due date, then the release
+        // 30 days ahead: only the workers hear of the release itself.
+        move_clock_to(&w, nine_am(first, 19));
+        assert_eq!(deliver(&w).await, 3, "{}", w.at("due tomorrow"));
+        move_clock_to(&w, nine_am(first, 21));
+        assert_eq!(deliver(&w).await, 3, "{}", w.at("overdue"));
+        assert_eq!(
+            reminded(&w, &w.relative, &housing).await,
+            [
+                "reminder.item_due_7d",
+                "reminder.item_due_1d",
+                "reminder.item_overdue"
+            ]
+        );
+        move_clock_to(&w, nine_am(first, 80));
+        // Items due on day 80 (cpas and the other -30 items) were reminded
+        // on day 73 and 79; the release itself on day 80.
+        deliver(&w).await;
+        let plan_id = plan["id"].as_str().unwrap();
+        assert_eq!(
+            reminded(&w, &w.worker, plan_id).await,
+            ["reminder.release_30d"]
+        );
+        assert!(reminded(&w, &w.relative, plan_id).await.is_empty());
+    }
+}
