@@ -14,6 +14,7 @@ mod messages;
 mod notifications;
 mod queue;
 mod regressions;
+mod reminders;
 mod reports;
 mod requests;
 mod support;
