@@ -36,6 +36,16 @@ enum Command {
         /// Keep no audit trail: only to measure what the trail costs.
         #[arg(long, hide = true)]
         no_audit: bool,
+        /// Seconds between two runs of the reminder pump: shorter only for
+        /// tests and benchmarks.
+        #[arg(
+            long,
+            hide = true,
+            env = "PASSERELLE_REMINDER_INTERVAL",
+            default_value_t = 60,
+            value_parser = clap::value_parser!(u64).range(1..=3600)
+        )]
+        reminder_interval_seconds: u64,
     },
     /// Apply the database migrations and exit.
     Migrate {
@@ -308,7 +318,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             service,
             listen,
             no_audit,
-        } => runtime()?.block_on(server::serve(service, listen, !no_audit)),
+            reminder_interval_seconds,
+        } => runtime()?.block_on(server::serve(
+            service,
+            listen,
+            !no_audit,
+            std::time::Duration::from_secs(reminder_interval_seconds),
+        )),
         Command::Migrate { service } => runtime()?.block_on(server::migrate(service)),
         Command::Audit {
             command: AuditCommand::Verify { service },

@@ -185,6 +185,7 @@ pub async fn serve(
     args: ServiceArgs,
     listen: std::net::SocketAddr,
     audit: bool,
+    reminder_interval: std::time::Duration,
 ) -> anyhow::Result<()> {
     let (store, bus) = open_store_and_bus(&args).await?;
     store.migrate().await.context("migrations failed")?;
@@ -205,10 +206,9 @@ pub async fn serve(
         server_keys(&args)?,
         std::time::Duration::from_secs(60),
     );
-    let mut reminders =
-        passerelle_server::start_reminders(state.clone(), std::time::Duration::from_secs(60))
-            .await
-            .context("the reminder scheduler did not start")?;
+    let mut reminders = passerelle_server::start_reminders(state.clone(), reminder_interval)
+        .await
+        .context("the reminder scheduler did not start")?;
     let state_store = state.store.clone();
     passerelle_server::serve(listener, state, shutdown_signal()).await?;
     if let Err(error) = reminders.shutdown().await {

@@ -15,6 +15,7 @@ mod notifications;
 mod plans;
 mod queue;
 mod regressions;
+mod reminders;
 mod reports;
 mod requests;
 mod support;

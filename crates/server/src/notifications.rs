@@ -22,7 +22,7 @@ use crate::state::{Json, Query};
 use crate::{ApiError, AppState};
 
 /// How many reminders one transaction delivers.
-const BATCH: u32 = 500;
+const BATCH: u32 = 2_000;
 
 /// The routes of this module, under `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -170,34 +170,50 @@ pub async fn tell(state: &AppState, notes: Vec<NewNotification>) {
 
 /// Pushes one live event per stored notification.
 async fn push(state: &AppState, stored: &[Notification]) {
-    for note in stored {
-        let event = Event {
+    let events: Vec<Event> = stored
+        .iter()
+        .map(|note| Event {
             kind: EventKind::Notification,
             case: note.case,
             object: note.id,
             audience: vec![note.account],
-        };
-        if let Err(error) = state.bus.publish(&event).await {
-            tracing::warn!(%error, "could not publish a notification event");
-        }
+        })
+        .collect();
+    if events.is_empty() {
+        return;
+    }
+    if let Err(error) = state.bus.publish_all(&events).await {
+        tracing::warn!(%error, "could not publish notification events");
     }
 }
 
 /// Delivers every reminder due now, in batches of one transaction each, and
-/// pushes their live events; returns how many were delivered.
+/// pushes their live events; returns how many were delivered. A batch's
+/// events go out while the next batch is claimed: one push at a time, so
+/// they never pile up.
 pub async fn deliver_reminders(state: &AppState) -> Result<usize, StoreError> {
     let mut total = 0;
-    loop {
-        let batch = state
-            .store
-            .deliver_due_reminders(state.now(), BATCH)
-            .await?;
-        push(state, &batch).await;
+    let mut pushing: Option<tokio::task::JoinHandle<()>> = None;
+    let outcome = loop {
+        let batch = match state.store.deliver_due_reminders(state.now(), BATCH).await {
+            Ok(batch) => batch,
+            Err(error) => break Err(error),
+        };
         total += batch.len();
-        if batch.len() < BATCH as usize {
-            return Ok(total);
+        let last = batch.len() < BATCH as usize;
+        if let Some(previous) = pushing.take() {
+            let _ = previous.await;
         }
+        let pusher = state.clone();
+        pushing = Some(tokio::spawn(async move { push(&pusher, &batch).await }));
+        if last {
+            break Ok(total);
+        }
+    };
+    if let Some(previous) = pushing {
+        let _ = previous.await;
     }
+    outcome
 }
 
 /// Starts the reminder pump: delivers what fell due while the server was

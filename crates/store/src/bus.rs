@@ -48,6 +48,14 @@ pub struct Event {
 pub trait Bus: Send + Sync + 'static {
     /// Tells every subscriber, on every instance.
     async fn publish(&self, event: &Event) -> Result<()>;
+    /// Tells every subscriber of several events, in order; engines may send
+    /// them together.
+    async fn publish_all(&self, events: &[Event]) -> Result<()> {
+        for event in events {
+            self.publish(event).await?;
+        }
+        Ok(())
+    }
     /// Events from now on.
     fn subscribe(&self) -> broadcast::Receiver<Event>;
 }
@@ -126,6 +134,24 @@ impl Bus for PgBus {
             .bind(payload)
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    async fn publish_all(&self, events: &[Event]) -> Result<()> {
+        let payloads = events
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<std::result::Result<Vec<String>, _>>()
+            .map_err(|_| StoreError::Corrupt("event"))?;
+        // One statement for the lot, sent in the order given.
+        sqlx::query(
+            "SELECT pg_notify($1, payload)
+             FROM UNNEST($2::text[]) WITH ORDINALITY AS e (payload, n) ORDER BY n",
+        )
+        .bind(CHANNEL)
+        .bind(&payloads)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

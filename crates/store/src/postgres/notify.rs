@@ -3,6 +3,8 @@
 //! notifications: instances never wait for one another, and never deliver a
 //! reminder twice.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use jiff::Timestamp;
 use passerelle_domain::AccountId;
@@ -50,7 +52,8 @@ async fn insert(
     .await?;
     let mut stored: Vec<Notification> = convert(rows)?;
     // RETURNING follows no promised order; give the callers the input's.
-    stored.sort_by_key(|n| ids.iter().position(|id| *id == n.id));
+    let order: HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    stored.sort_by_key(|n| order.get(&n.id).copied());
     Ok(stored)
 }
 

@@ -5,15 +5,13 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use passerelle_domain::AccountId;
-use sqlx::{Connection, SqliteConnection};
+use sqlx::{AssertSqlSafe, Connection, SqliteConnection};
 use uuid::Uuid;
 
 use super::SqliteStore;
 use crate::Result;
 use crate::codec::micros;
-use crate::notify::{
-    DueRow, NewNotification, NewReminder, Notification, NotificationRow, NotifyStore,
-};
+use crate::notify::{NewNotification, NewReminder, Notification, NotificationRow, NotifyStore};
 use crate::rows::convert;
 
 /// Inserts one notification inside the caller's transaction.
@@ -36,6 +34,62 @@ async fn insert(
     .fetch_one(&mut *conn)
     .await?;
     row.try_into()
+}
+
+/// Reminders delivered per statement: two bound values each, well under
+/// SQLite's limit on bound values.
+const CHUNK: usize = 1_000;
+
+/// `(?, ?), (?, ?), …`: one pair per claimed reminder, its `seq` and the id
+/// of the notification it becomes.
+fn pairs(n: usize) -> String {
+    let mut values = String::with_capacity(n * 8);
+    for i in 0..n {
+        values.push_str(if i == 0 { "(?, ?)" } else { ", (?, ?)" });
+    }
+    values
+}
+
+/// Writes the notifications of claimed reminders and marks them delivered,
+/// in two statements inside the caller's transaction.
+async fn deliver_chunk(
+    conn: &mut SqliteConnection,
+    seqs: &[i64],
+    now: Timestamp,
+) -> Result<Vec<Notification>> {
+    let ids: Vec<Uuid> = seqs.iter().map(|_| Uuid::new_v4()).collect();
+    // Only placeholders are formatted in; every value is bound.
+    let claimed = format!("WITH d (seq, id) AS (VALUES {})", pairs(seqs.len()));
+    let insert = format!(
+        "{claimed}
+         INSERT INTO notifications (id, account_id, case_id, kind, object_kind, object_id, created_at)
+         SELECT d.id, r.account_id, r.case_id, r.kind, r.object_kind, r.object_id, ?
+         FROM d JOIN reminders r ON r.seq = d.seq
+         RETURNING *"
+    );
+    let mut query = sqlx::query_as::<_, NotificationRow>(AssertSqlSafe(insert));
+    for (seq, id) in seqs.iter().zip(&ids) {
+        query = query.bind(seq).bind(id);
+    }
+    let rows = query.bind(micros(now)).fetch_all(&mut *conn).await?;
+    let mut stored: Vec<Notification> = convert(rows)?;
+    stored.sort_by_key(|n| n.seq);
+    let update = format!(
+        "{claimed}
+         UPDATE reminders SET state = 'delivered', settled_at = ?, notification_id = d.id
+         FROM d WHERE reminders.seq = d.seq AND reminders.state = 'pending'"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(update));
+    for (seq, id) in seqs.iter().zip(&ids) {
+        query = query.bind(seq).bind(id);
+    }
+    let marked = query.bind(micros(now)).execute(&mut *conn).await?;
+    if marked.rows_affected() != seqs.len() as u64 || stored.len() != seqs.len() {
+        // The write lock is held since the claim: this cannot happen, and
+        // if it did the transaction is dropped, so nothing is delivered.
+        return Err(crate::StoreError::Corrupt("reminder claim"));
+    }
+    Ok(stored)
 }
 
 #[async_trait]
@@ -129,8 +183,8 @@ impl NotifyStore for SqliteStore {
         // Read, then write: IMMEDIATE takes the write lock before the read,
         // so another process on the same file cannot claim the same rows.
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-        let due: Vec<DueRow> = sqlx::query_as(
-            "SELECT seq, account_id, case_id, kind, object_kind, object_id FROM reminders
+        let due: Vec<i64> = sqlx::query_scalar(
+            "SELECT seq FROM reminders
              WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, seq LIMIT ?",
         )
         .bind(micros(now))
@@ -138,18 +192,8 @@ impl NotifyStore for SqliteStore {
         .fetch_all(&mut *tx)
         .await?;
         let mut delivered = Vec::with_capacity(due.len());
-        for row in &due {
-            let note = insert(&mut tx, &row.notification(), now).await?;
-            sqlx::query(
-                "UPDATE reminders SET state = 'delivered', settled_at = ?, notification_id = ?
-                 WHERE seq = ? AND state = 'pending'",
-            )
-            .bind(micros(now))
-            .bind(note.id)
-            .bind(row.seq)
-            .execute(&mut *tx)
-            .await?;
-            delivered.push(note);
+        for chunk in due.chunks(CHUNK) {
+            delivered.extend(deliver_chunk(&mut tx, chunk, now).await?);
         }
         tx.commit().await?;
         Ok(delivered)

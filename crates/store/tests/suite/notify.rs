@@ -174,3 +174,55 @@ async fn instances_claiming_together_deliver_every_reminder_exactly_once() {
         assert_eq!(distinct, expected, "{}", b.name);
     }
 }
+
+#[tokio::test]
+async fn rescheduling_cancels_the_pending_and_keeps_settled_keys_as_they_are() {
+    for b in backends::all().await {
+        let (_, worker) = case_with_worker(&*b.store).await;
+        let item = Uuid::new_v4();
+        let neighbour = Uuid::new_v4();
+        let done = reminder(worker.id, item, 1);
+        let first = [reminder(worker.id, item, 24), reminder(worker.id, item, 48)];
+        let other = reminder(worker.id, neighbour, 24);
+        let mut all = vec![done.clone(), other];
+        all.extend(first.iter().cloned());
+        b.store.schedule_reminders(&all, now()).await.unwrap();
+        let at = now() + 2.hours();
+        let delivered = b.store.deliver_due_reminders(at, 100).await.unwrap();
+        assert_eq!(delivered.len(), 1, "{}: the first is due", b.name);
+
+        // The date moves: the two pending ones of the item are cancelled,
+        // the delivered one and the neighbour's are not touched.
+        let cancelled = b.store.cancel_reminders(item, at).await.unwrap();
+        assert_eq!(cancelled, 2, "{}: only the pending ones", b.name);
+        let moved = [reminder(worker.id, item, 30), reminder(worker.id, item, 54)];
+        b.store.schedule_reminders(&moved, at).await.unwrap();
+        // Scheduling the cancelled and the delivered keys again changes
+        // nothing: they stay cancelled and delivered.
+        let mut again = first.to_vec();
+        again.push(done);
+        b.store.schedule_reminders(&again, at).await.unwrap();
+
+        let mut seen: Vec<(Uuid, i64)> = Vec::new();
+        for hours in [25, 31, 49, 55, 100] {
+            let when = now() + hours.hours();
+            for n in b.store.deliver_due_reminders(when, 100).await.unwrap() {
+                seen.push((n.object_id.unwrap(), hours));
+            }
+        }
+        assert_eq!(
+            seen,
+            vec![(neighbour, 25), (item, 31), (item, 55)],
+            "{}: the moved ones at their new times, the old ones never",
+            b.name
+        );
+        let inbox = b.store.notifications(worker.id, None, 100).await.unwrap();
+        assert_eq!(inbox.len(), 4, "{}: one per delivered reminder", b.name);
+        assert_eq!(
+            b.store.cancel_reminders(item, at).await.unwrap(),
+            0,
+            "{}: nothing pending is left to cancel",
+            b.name
+        );
+    }
+}
