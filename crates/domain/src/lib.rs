@@ -2,6 +2,7 @@
 //! person is to a case, and how a relayed message moves from sender to
 //! reader, what consent and restrictions allow. The store persists these types; the server asks them questions.
 
+pub mod brussels;
 mod case;
 mod consent;
 pub mod directory;

@@ -6,7 +6,6 @@
 //! daylight-saving switches.
 
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
@@ -174,9 +173,7 @@ pub fn due_date(release: Date, offset_days: i32) -> Option<Date> {
 
 /// 09:00 in Brussels, `days` from `date`.
 pub fn nine_in_brussels(date: Date, days: i32) -> Option<Timestamp> {
-    let zone = TimeZone::get("Europe/Brussels").ok()?;
-    let day = date.checked_add(days.days()).ok()?;
-    zone.to_timestamp(day.at(9, 0, 0, 0)).ok()
+    crate::brussels::nine_am(date, days)
 }
 
 /// A reminder kind with the day it falls on, relative to a date.

@@ -419,7 +419,7 @@ const EN: Labels = Labels {
 /// Brussels time. jiff carries its own copy of the time zone database
 /// (`tzdb-bundle-always`), so this holds on systems without one too.
 fn brussels() -> Option<TimeZone> {
-    TimeZone::get("Europe/Brussels").ok()
+    crate::brussels::zone()
 }
 
 fn local_time(at: Timestamp, brussels: Option<&TimeZone>) -> String {

@@ -103,7 +103,7 @@ impl Month {
 
 fn brussels() -> TimeZone {
     // The bundled tz database always holds it (feature tzdb-bundle-always).
-    TimeZone::get("Europe/Brussels").unwrap_or(TimeZone::UTC)
+    crate::brussels::zone().unwrap_or(TimeZone::UTC)
 }
 
 impl fmt::Display for Month {

@@ -4,9 +4,8 @@
 //! Either side may cancel a request that is not final. Names and anything
 //! else personal go in the sealed note, never here.
 
+use jiff::Timestamp;
 use jiff::civil::{Date, Time};
-use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
 use crate::AccountId;
@@ -240,14 +239,11 @@ impl VisitStatus {
 /// 09:00 in Brussels, whatever the daylight-saving offset that day. `None`
 /// only at the edges of the calendar.
 pub fn reminder_due(date: Date) -> Option<Timestamp> {
-    let zone = TimeZone::get("Europe/Brussels").ok()?;
-    let day_before = date.checked_sub(1.day()).ok()?;
-    zone.to_timestamp(day_before.at(9, 0, 0, 0)).ok()
+    crate::brussels::nine_am(date, -1)
 }
 
 /// The day it is in Brussels at `at`, for checking that preferred dates lie
 /// ahead. `None` only if the time-zone database lacks Brussels.
 pub fn brussels_today(at: Timestamp) -> Option<Date> {
-    let zone = TimeZone::get("Europe/Brussels").ok()?;
-    Some(zone.to_datetime(at).date())
+    crate::brussels::today(at)
 }

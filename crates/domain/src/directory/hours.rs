@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::Invalid;
 
 /// The time zone every opening time is read in.
-pub const TIME_ZONE: &str = "Europe/Brussels";
+pub const TIME_ZONE: &str = crate::brussels::NAME;
 
 /// At most this many ranges on one day.
 pub const MAX_RANGES_PER_DAY: usize = 6;
