@@ -141,6 +141,23 @@ pub fn refusal(denial: Denial) -> ApiError {
     }
 }
 
+/// Records that `caller` was refused `touch` in `case` because their part
+/// in the case does not take this step, and gives the answer: 403 with
+/// `message`. Fails only if the trail cannot be written.
+pub async fn forbid(
+    state: &AppState,
+    caller: &Caller,
+    case: CaseId,
+    touch: Touch,
+    message: &'static str,
+) -> ApiError {
+    let denied = Outcome::Denied(Denial::NotPermitted);
+    match record(state, caller, Some(case), touch, denied).await {
+        Ok(()) => ApiError::Forbidden(message),
+        Err(error) => error,
+    }
+}
+
 /// Appends one row for `caller` touching `touch` in `case`.
 pub async fn record(
     state: &AppState,

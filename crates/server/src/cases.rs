@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::{Timestamp, ToSpan};
 use passerelle_crypto::PublicKey;
-use passerelle_domain::policy::{Action, Denial};
+use passerelle_domain::policy::Action;
 use passerelle_domain::{
     AccountId, CaseId, CaseStatus, LegalSituation, Membership, Relationship, Role, Scope,
 };
@@ -232,15 +232,8 @@ pub async fn assign_worker(
     };
     access::gate(&state, &caller, case, Action::Manage, touch).await?;
     if caller.account.role != Role::Coordinator {
-        access::record(
-            &state,
-            &caller,
-            Some(case),
-            touch,
-            Outcome::Denied(Denial::NotPermitted),
-        )
-        .await?;
-        return Err(ApiError::Forbidden("only a coordinator assigns workers"));
+        let message = "only a coordinator assigns workers";
+        return Err(access::forbid(&state, &caller, case, touch, message).await);
     }
     let worker = state
         .store

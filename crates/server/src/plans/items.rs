@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use passerelle_crypto::ContentType;
 use passerelle_domain::Scope;
 use passerelle_domain::plan::{ItemOwner, ItemStatus, PlanItemId};
-use passerelle_domain::policy::{Action, Denial};
+use passerelle_domain::policy::Action;
 use passerelle_store::StoreError;
 use passerelle_store::audit::Outcome;
 use passerelle_store::plans::{NewPlanNote, PlanItem};
@@ -64,9 +64,8 @@ async fn workable(
         ItemOwner::Detainee => access.detainee() == Some(me),
     };
     if !(worker || owner) {
-        let denied = Outcome::Denied(Denial::NotPermitted);
-        access::record(state, caller, Some(item.case), touch, denied).await?;
-        return Err(access::refusal(Denial::NotPermitted));
+        let message = "this is not yours to do in this case";
+        return Err(access::forbid(state, caller, item.case, touch, message).await);
     }
     Ok((item, access, touch))
 }

@@ -3,7 +3,7 @@
 //! A notification names the step, never the outcome.
 
 use axum::extract::State;
-use passerelle_domain::policy::{self, Action, Denial};
+use passerelle_domain::policy::{self, Action};
 use passerelle_domain::request::{
     NotPossibleReason, RequestId, RequestTransitionError, Resolution,
 };
@@ -99,12 +99,14 @@ pub(super) async fn not_yours(
     action: &'static str,
     message: &'static str,
 ) -> ApiError {
-    let touch = touching(action, request);
-    let denied = Outcome::Denied(Denial::NotPermitted);
-    match access::record(state, caller, Some(request.case), touch, denied).await {
-        Ok(()) => ApiError::Forbidden(message),
-        Err(error) => error,
-    }
+    access::forbid(
+        state,
+        caller,
+        request.case,
+        touching(action, request),
+        message,
+    )
+    .await
 }
 
 /// Assigns a request to a worker of its case. Workers of the case only; an

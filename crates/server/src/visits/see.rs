@@ -184,7 +184,5 @@ pub async fn not_permitted(
     touch: Touch,
     message: &'static str,
 ) -> Result<(), ApiError> {
-    let outcome = Outcome::Denied(Denial::NotPermitted);
-    access::record(state, caller, Some(access.case.id), touch, outcome).await?;
-    Err(ApiError::Forbidden(message))
+    Err(access::forbid(state, caller, access.case.id, touch, message).await)
 }
