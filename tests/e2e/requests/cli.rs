@@ -3,61 +3,17 @@
 //! once the detained person consents. `passerelle serve` runs in a child
 //! process.
 
-use passerelle::client::{Client, Invitee, NewCase, Profile};
-use passerelle_domain::{ConsentMethod, LegalSituation, Relationship, Scope};
+use passerelle::client::Profile;
+use passerelle_domain::{ConsentMethod, LegalSituation, Scope};
 
-use crate::support::cli::{Server, cli, create_coordinator, ok};
+use crate::support::cli::{Relay, cli, ok};
 
 #[test]
 fn a_request_is_filed_handled_and_followed_from_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("requests.db").display());
-    let keys = dir.path().join("keys");
-    create_coordinator(&database_url, &keys, "Relais", "claire", "Claire Dubois");
-    let server = Server::start(&database_url, &keys);
-    let url = server.url.as_str();
-    let (claire, nadia) = (dir.path().join("claire"), dir.path().join("nadia"));
-    ok(
-        &claire,
-        &["login", "--server", url, "--login", "claire"],
-        "",
-    );
-    ok(&claire, &["keys", "--generate"], "");
-
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let session = Profile::at(&claire).session().unwrap().unwrap();
-    let api = Client::new(url).unwrap().with_token(&session.token);
-    let (case, code) = runtime.block_on(async {
-        let case = api
-            .open_case(&NewCase {
-                detainee_name: "Karim Benali".into(),
-                prison_number: None,
-                institution: "Prison de Haren".into(),
-                legal_situation: LegalSituation::Charged,
-                expected_release: None,
-                languages: vec!["fr".into()],
-                interpreter_needed: false,
-            })
-            .await
-            .unwrap()
-            .id;
-        let invitation = api.invite(case, Invitee::Relative(Relationship::Parent));
-        (case, invitation.await.unwrap().code)
-    });
+    let relay = Relay::start(LegalSituation::Charged);
+    let (runtime, api, case) = (&relay.runtime, &relay.api, relay.case);
+    let (claire, nadia, dir) = (relay.claire.clone(), relay.nadia.clone(), &relay.dir);
     let case_text = case.to_string();
-    let join = [
-        "join",
-        "--server",
-        url,
-        "--code",
-        &code,
-        "--login",
-        "nadia",
-        "--display-name",
-        "Nadia Benali",
-    ];
-    ok(&nadia, &join, "");
-    ok(&nadia, &["keys", "--generate"], "");
 
     let text = "Il lui faut un pull chaud et des chaussettes.";
     let file = [

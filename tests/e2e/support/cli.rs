@@ -141,3 +141,89 @@ pub fn fails(profile: &Path, args: &[&str]) -> String {
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
     stderr
 }
+
+/// A running service with a case: the coordinator Claire signed in with a
+/// key (profile `claire`), the case she opened, and its relative Nadia, a
+/// parent, joined with the command line and holding a key (profile
+/// `nadia`). Fields drop in order: the server before its folder.
+pub struct Relay {
+    /// A runtime for the library calls the command line has no command for.
+    pub runtime: tokio::runtime::Runtime,
+    /// Claire's session, through the library.
+    pub api: passerelle::client::Client,
+    /// The case.
+    pub case: passerelle_domain::CaseId,
+    /// Claire's profile folder.
+    pub claire: std::path::PathBuf,
+    /// Nadia's profile folder.
+    pub nadia: std::path::PathBuf,
+    /// The server, stopped when this drops.
+    _server: Server,
+    /// Holds the database, the keys and the profiles.
+    pub dir: tempfile::TempDir,
+}
+
+impl Relay {
+    /// Sets it all up on a fresh SQLite database.
+    pub fn start(legal_situation: passerelle_domain::LegalSituation) -> Self {
+        use passerelle::client::{Client, Invitee, NewCase, Profile};
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = format!("sqlite://{}", dir.path().join("relay.db").display());
+        let keys = dir.path().join("keys");
+        create_coordinator(&database_url, &keys, "Relais", "claire", "Claire Dubois");
+        let server = Server::start(&database_url, &keys);
+        let url = server.url.clone();
+        let (claire, nadia) = (dir.path().join("claire"), dir.path().join("nadia"));
+        ok(
+            &claire,
+            &["login", "--server", &url, "--login", "claire"],
+            "",
+        );
+        ok(&claire, &["keys", "--generate"], "");
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let session = Profile::at(&claire).session().unwrap().unwrap();
+        let api = Client::new(&url).unwrap().with_token(&session.token);
+        let (case, code) = runtime.block_on(async {
+            let case = api
+                .open_case(&NewCase {
+                    detainee_name: "Karim Benali".into(),
+                    prison_number: None,
+                    institution: "Prison de Haren".into(),
+                    legal_situation,
+                    expected_release: None,
+                    languages: vec!["fr".into()],
+                    interpreter_needed: false,
+                })
+                .await
+                .unwrap()
+                .id;
+            let invitation = api.invite(
+                case,
+                Invitee::Relative(passerelle_domain::Relationship::Parent),
+            );
+            (case, invitation.await.unwrap().code)
+        });
+        let join = [
+            "join",
+            "--server",
+            &url,
+            "--code",
+            &code,
+            "--login",
+            "nadia",
+            "--display-name",
+            "Nadia Benali",
+        ];
+        ok(&nadia, &join, "");
+        ok(&nadia, &["keys", "--generate"], "");
+        Self {
+            runtime,
+            api,
+            case,
+            claire,
+            nadia,
+            _server: server,
+            dir,
+        }
+    }
+}

@@ -1,67 +1,16 @@
 //! `passerelle visit` drives a request from the relative's terminal to the
 //! worker's, through `passerelle serve` in a child process.
 
-use passerelle::client::{Client, Invitee, Profile};
-use passerelle_domain::{ConsentMethod, LegalSituation, Relationship, Scope};
+use passerelle::client::Profile;
+use passerelle_domain::{ConsentMethod, LegalSituation, Scope};
 
-use crate::support::cli::{Server, cli, create_coordinator, ok};
+use crate::support::cli::{Relay, cli, ok};
 
 #[test]
 fn a_visit_is_requested_scheduled_and_read_from_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("relay.db").display());
-    let keys = dir.path().join("keys");
-    create_coordinator(&database_url, &keys, "Relais", "claire", "Claire Dubois");
-    let server = Server::start(&database_url, &keys);
-    let url = server.url.as_str();
-    let (claire, nadia) = (dir.path().join("claire"), dir.path().join("nadia"));
-    ok(
-        &claire,
-        &["login", "--server", url, "--login", "claire"],
-        "",
-    );
-    ok(&claire, &["keys", "--generate"], "");
-
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let session = Profile::at(&claire).session().unwrap().unwrap();
-    let api = Client::new(url).unwrap().with_token(&session.token);
-    let (case, code) = runtime.block_on(async {
-        let case = api
-            .open_case(&passerelle::client::NewCase {
-                detainee_name: "Karim Benali".into(),
-                prison_number: None,
-                institution: "Prison de Haren".into(),
-                legal_situation: LegalSituation::Sentenced,
-                expected_release: None,
-                languages: vec!["fr".into()],
-                interpreter_needed: false,
-            })
-            .await
-            .unwrap()
-            .id;
-        let code = api
-            .invite(case, Invitee::Relative(Relationship::Parent))
-            .await
-            .unwrap()
-            .code;
-        (case, code)
-    });
-    ok(
-        &nadia,
-        &[
-            "join",
-            "--server",
-            url,
-            "--code",
-            &code,
-            "--login",
-            "nadia",
-            "--display-name",
-            "Nadia Benali",
-        ],
-        "",
-    );
-    ok(&nadia, &["keys", "--generate"], "");
+    let relay = Relay::start(LegalSituation::Sentenced);
+    let (runtime, api, case) = (&relay.runtime, &relay.api, relay.case);
+    let (claire, nadia) = (relay.claire.clone(), relay.nadia.clone());
     let mother = Profile::at(&nadia).session().unwrap().unwrap().account;
     runtime.block_on(async {
         api.grant_consent(case, mother, &[Scope::Visits], ConsentMethod::InPerson)
