@@ -10,7 +10,7 @@ use passerelle_domain::policy::Action;
 use passerelle_domain::receipt::{Language, Receipt, ReceiptNames};
 use passerelle_domain::{
     AccountId, CaseId, ConsentChange, ConsentId, ConsentMethod, ConsentRecord, Membership,
-    Restriction, RestrictionId, RestrictionKind, Scopes, effective_scopes,
+    Restriction, RestrictionId, RestrictionKind, Scope, Scopes, effective_scopes,
 };
 use passerelle_store::audit::Outcome;
 use serde::{Deserialize, Serialize};
@@ -155,6 +155,10 @@ pub async fn record(
         recorded_at: now,
     };
     state.store.record_consent(&record).await?;
+    if let ConsentChange::Revoke { scopes } = &record.change {
+        let kinds = scopes.iter().flat_map(reminded_kinds).copied();
+        forget_reminders(&state, request.grantee, case, kinds).await;
+    }
     let touch = Touch {
         id: Some(record.id.as_uuid()),
         ..touch
@@ -307,6 +311,38 @@ pub struct Restrict {
     pub kind: RestrictionKind,
 }
 
+/// The kinds of object a relative is reminded of under `scope`: plan items
+/// they own under `release_plan`, their scheduled visits under `visits`.
+fn reminded_kinds(scope: Scope) -> &'static [&'static str] {
+    match scope {
+        Scope::ReleasePlan => &["plan", "plan_item"],
+        Scope::Visits => &["visit"],
+        _ => &[],
+    }
+}
+
+/// Cancels the relative's pending reminders about `kinds` in the case: once
+/// consent is withdrawn or contact restricted, not even a reminder that an
+/// item falls due may reach them. The change is already committed, so a
+/// failure is logged, not answered.
+async fn forget_reminders(
+    state: &AppState,
+    relative: AccountId,
+    case: CaseId,
+    kinds: impl Iterator<Item = &'static str>,
+) {
+    for kind in kinds {
+        let now = state.now();
+        if let Err(error) = state
+            .store
+            .cancel_reminders_of(relative, case, kind, now)
+            .await
+        {
+            tracing::error!(%error, kind, "could not cancel reminders after consent ended");
+        }
+    }
+}
+
 /// A worker records a no-contact restriction. It overrides consent from the
 /// next request on, in both directions.
 #[utoipa::path(post, path = "/api/v1/cases/{case}/restrictions", tag = "consent", request_body = Restrict,
@@ -344,6 +380,11 @@ pub async fn restrict(
         lifted: None,
     };
     state.store.impose_restriction(&restriction).await?;
+    let kinds = [Scope::ReleasePlan, Scope::Visits]
+        .into_iter()
+        .flat_map(reminded_kinds)
+        .copied();
+    forget_reminders(&state, request.relative, case, kinds).await;
     let touch = Touch {
         id: Some(restriction.id.as_uuid()),
         ..touch

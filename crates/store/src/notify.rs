@@ -97,6 +97,16 @@ pub trait NotifyStore: Send + Sync {
     async fn schedule_reminders(&self, reminders: &[NewReminder], now: Timestamp) -> Result<()>;
     /// Cancels the pending reminders of an object; returns how many.
     async fn cancel_reminders(&self, object_id: Uuid, now: Timestamp) -> Result<u64>;
+    /// Cancels one person's pending reminders in a case about objects of
+    /// `object_kind` (when their consent to see such objects ends); returns
+    /// how many.
+    async fn cancel_reminders_of(
+        &self,
+        account: AccountId,
+        case: CaseId,
+        object_kind: &str,
+        now: Timestamp,
+    ) -> Result<u64>;
     /// Claims up to `limit` reminders due at `now`, writes their
     /// notifications and marks them delivered, all in one transaction: a
     /// reminder is delivered once, even with several instances claiming.

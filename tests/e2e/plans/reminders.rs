@@ -131,3 +131,65 @@ async fn moving_the_release_moves_the_reminders_and_finished_items_go_quiet() {
         assert!(reminded(&w, &w.relative, plan_id).await.is_empty());
     }
 }
+
+/// Withdrawing `release_plan` from one owner and restricting the other
+/// cancels their pending reminders: the workers are still reminded, the two
+/// relatives hear nothing more of the items.
+#[tokio::test]
+async fn an_owner_who_loses_sight_of_the_plan_is_reminded_no_more() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        let first = day(&w, 0);
+        for relative in [&w.relative, &w.relative2] {
+            grant(&w.srv, &w.worker, &w.case, relative, &["release_plan"]).await;
+        }
+        let owner = |who: &Actor| json!({ "kind": "relative", "account": who.id });
+        let body = json!({
+            "release_date": day(&w, 100).to_string(), "kind": "end_of_sentence",
+            "owners": [
+                { "item": "housing", "owner": owner(&w.relative) },
+                { "item": "identity_card", "owner": owner(&w.relative2) },
+            ],
+        });
+        let plan = put_plan(&w, &w.worker, &body)
+            .await
+            .ok(201, &w.at("create"))
+            .clone();
+        let revoke = json!({
+            "grantee": w.relative.id, "change": "revoke",
+            "scopes": ["release_plan"], "method": "in_person",
+        });
+        let consents = format!("/cases/{}/consents", w.case);
+        w.srv
+            .post(w.worker.token(), &consents, &revoke)
+            .await
+            .ok(201, &w.at("revoke"));
+        let restriction = json!({ "relative": w.relative2.id, "kind": "court_order" });
+        let restrictions = format!("/cases/{}/restrictions", w.case);
+        w.srv
+            .post(w.worker.token(), &restrictions, &restriction)
+            .await
+            .ok(201, &w.at("restrict"));
+
+        // Both items are due on day 10: reminded on day 3, to the two
+        // workers only.
+        move_clock_to(&w, nine_am(first, 3));
+        assert_eq!(deliver(&w).await, 4, "{}", w.at("due in 7 days"));
+        for key in ["housing", "identity_card"] {
+            let object = item(&plan, key);
+            assert_eq!(
+                reminded(&w, &w.worker, &object).await,
+                ["reminder.item_due_7d"],
+                "{}",
+                w.at(key)
+            );
+            for relative in [&w.relative, &w.relative2] {
+                assert!(
+                    reminded(&w, relative, &object).await.is_empty(),
+                    "{}",
+                    w.at(&relative.login)
+                );
+            }
+        }
+    }
+}

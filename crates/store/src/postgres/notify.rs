@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use passerelle_domain::AccountId;
+use passerelle_domain::{AccountId, CaseId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -143,6 +143,27 @@ impl NotifyStore for PgStore {
         )
         .bind(micros(now))
         .bind(object_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    async fn cancel_reminders_of(
+        &self,
+        account: AccountId,
+        case: CaseId,
+        object_kind: &str,
+        now: Timestamp,
+    ) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE reminders SET state = 'cancelled', settled_at = $1
+             WHERE account_id = $2 AND case_id = $3 AND object_kind = $4
+               AND state = 'pending'",
+        )
+        .bind(micros(now))
+        .bind(account.as_uuid())
+        .bind(case.as_uuid())
+        .bind(object_kind)
         .execute(&self.pool)
         .await?
         .rows_affected())

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use passerelle_domain::AccountId;
+use passerelle_domain::{AccountId, CaseId};
 use sqlx::{AssertSqlSafe, Connection, SqliteConnection};
 use uuid::Uuid;
 
@@ -173,6 +173,27 @@ impl NotifyStore for SqliteStore {
         )
         .bind(micros(now))
         .bind(object_id)
+        .execute(&self.writer)
+        .await?
+        .rows_affected())
+    }
+
+    async fn cancel_reminders_of(
+        &self,
+        account: AccountId,
+        case: CaseId,
+        object_kind: &str,
+        now: Timestamp,
+    ) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE reminders SET state = 'cancelled', settled_at = ?
+             WHERE account_id = ? AND case_id = ? AND object_kind = ?
+               AND state = 'pending'",
+        )
+        .bind(micros(now))
+        .bind(account.as_uuid())
+        .bind(case.as_uuid())
+        .bind(object_kind)
         .execute(&self.writer)
         .await?
         .rows_affected())
