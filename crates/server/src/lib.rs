@@ -31,6 +31,7 @@ mod requests;
 mod sealed;
 mod state;
 mod visits;
+mod web;
 
 pub use auth::{Caller, hash_password};
 pub use error::{ApiError, ErrorBody};
@@ -86,6 +87,7 @@ pub fn app(state: AppState) -> Router {
         .merge(plans::routes());
     Router::new()
         .nest("/api/v1", api)
+        .merge(web::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(|| async { ApiError::NotFound })
