@@ -20,3 +20,5 @@ mod reports;
 mod requests;
 mod support;
 mod visits;
+mod web;
+mod web_assets;
