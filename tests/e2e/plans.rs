@@ -229,11 +229,9 @@ async fn items_move_by_the_rules_and_carry_sealed_notes() {
 
         let step = set_status(&w, &w.relative, &housing, "in_progress").await;
         assert_eq!(step.ok(200, &w.at("owner steps"))["status"], "in_progress");
-        set_status(&w, &w.relative, &housing, "todo").await.err(
-            409,
-            "invalid_transition",
-            &w.at("back to todo"),
-        );
+        set_status(&w, &w.relative, &housing, "in_progress")
+            .await
+            .err(409, "invalid_transition", &w.at("staying put"));
         set_status(&w, &w.relative, &cpas, "done").await.err(
             403,
             "forbidden",
@@ -252,11 +250,13 @@ async fn items_move_by_the_rules_and_carry_sealed_notes() {
         set_status(&w, &w.worker, &cpas, "done")
             .await
             .ok(200, &w.at("worker"));
-        set_status(&w, &w.worker, &cpas, "in_progress").await.err(
+        set_status(&w, &w.worker, &cpas, "not_needed").await.err(
             409,
             "invalid_transition",
-            &w.at("reopen"),
+            &w.at("finished to finished"),
         );
+        let reopened = set_status(&w, &w.worker, &cpas, "in_progress").await;
+        assert_eq!(reopened.ok(200, &w.at("reopen"))["status"], "in_progress");
 
         // A note sealed to the workers and the owner; replay refused.
         let id = uuid::Uuid::new_v4();

@@ -95,11 +95,16 @@ impl ItemStatus {
     }
 
     /// The status after moving to `to`: from `todo` to anything else, from
-    /// `in_progress` to `done` or `not_needed`; a final status stays.
+    /// `in_progress` to anything else. A finished item (`done`,
+    /// `not_needed`) can be reopened, to `todo` or `in_progress`: a box
+    /// ticked by mistake, or a flat that fell through, must not leave the
+    /// checklist wrong. Staying where it is is not a step.
     pub fn step(self, to: ItemStatus) -> Result<ItemStatus, ItemTransitionError> {
         use ItemStatus::{Done, InProgress, NotNeeded, Todo};
         match (self, to) {
-            (Todo, InProgress | Done | NotNeeded) | (InProgress, Done | NotNeeded) => Ok(to),
+            (Todo, InProgress | Done | NotNeeded)
+            | (InProgress, Todo | Done | NotNeeded)
+            | (Done | NotNeeded, Todo | InProgress) => Ok(to),
             _ => Err(ItemTransitionError { from: self, to }),
         }
     }

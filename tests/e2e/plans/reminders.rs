@@ -193,3 +193,48 @@ async fn an_owner_who_loses_sight_of_the_plan_is_reminded_no_more() {
         }
     }
 }
+
+/// An item ticked done by mistake and reopened is reminded again; one left
+/// done is not, and done again it goes quiet again.
+#[tokio::test]
+async fn a_reopened_item_is_reminded_again() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        let first = day(&w, 0);
+        let plan = put_plan(&w, &w.worker, &release(&w, 100))
+            .await
+            .ok(201, &w.at("create"))
+            .clone();
+        // Both due on day 10: reminded on days 3, 9 and 11.
+        let housing = item(&plan, "housing");
+        let identity = item(&plan, "identity_card");
+        for object in [&housing, &identity] {
+            set_status(&w, &w.worker, object, "done")
+                .await
+                .ok(200, &w.at("done"));
+        }
+        let back = set_status(&w, &w.worker, &housing, "todo").await;
+        assert_eq!(back.ok(200, &w.at("reopen"))["status"], "todo");
+
+        // Housing, to the two workers; identity card is still done.
+        move_clock_to(&w, nine_am(first, 3));
+        assert_eq!(deliver(&w).await, 2, "{}", w.at("due in 7 days"));
+        assert_eq!(deliver(&w).await, 0, "{}", w.at("once"));
+        assert_eq!(
+            reminded(&w, &w.worker, &housing).await,
+            ["reminder.item_due_7d"]
+        );
+        assert!(reminded(&w, &w.worker, &identity).await.is_empty());
+
+        // Done again (a new session: the clock moved past the first): the
+        // rest of its reminders go quiet.
+        let token = w.srv.token(&w.worker.login, crate::support::PASSWORD).await;
+        let path = format!("/plan-items/{housing}/status");
+        w.srv
+            .post(Some(&token), &path, &json!({ "status": "done" }))
+            .await
+            .ok(200, &w.at("done again"));
+        move_clock_to(&w, nine_am(first, 9));
+        assert_eq!(deliver(&w).await, 0, "{}", w.at("done again"));
+    }
+}

@@ -159,11 +159,13 @@ function PlanForm({ info, parties, plan, onSaved }: CaseProps & { plan: PlanView
   );
 }
 
+// The steps the server allows from each status; a finished item can be
+// reopened, in case it was ticked by mistake or fell through.
 const NEXT: Record<ItemStatus, ItemStatus[]> = {
   todo: ["in_progress", "done", "not_needed"],
-  in_progress: ["done", "not_needed"],
-  done: [],
-  not_needed: [],
+  in_progress: ["done", "not_needed", "todo"],
+  done: ["todo"],
+  not_needed: ["todo"],
 };
 
 function Checklist({ plan, parties, info, onChange }: CaseProps & { plan: PlanView; onChange: () => void }) {
@@ -263,7 +265,7 @@ function PlanRow({
                 onChange();
               }}
             >
-              {t(`work.plan.to.${to}`)}
+              {final ? t("work.plan.reopen") : t(`work.plan.to.${to}`)}
             </ActionButton>
           ))}
         </div>

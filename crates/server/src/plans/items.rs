@@ -70,18 +70,10 @@ async fn workable(
     Ok((item, access, touch))
 }
 
-async fn release_of(state: &AppState, item: &PlanItem) -> Result<jiff::civil::Date, ApiError> {
-    let plan = state
-        .store
-        .plan(item.case)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(plan.release_date)
-}
-
-/// Moves an item: from `todo` to `in_progress`, `done` or `not_needed`,
-/// from `in_progress` to `done` or `not_needed`; anything else is 409
-/// `invalid_transition`. A finished item's reminders are cancelled.
+/// Moves an item: from `todo` or `in_progress` to any other status, and
+/// reopens a finished one (`done`, `not_needed`) to `todo` or
+/// `in_progress`; anything else is 409 `invalid_transition`. A finished
+/// item's reminders are cancelled, a reopened one's scheduled again.
 #[utoipa::path(post, path = "/api/v1/plan-items/{item}/status", tag = "plans",
     request_body = StatusBody, params(("item" = String, Path, format = Uuid)),
     responses((status = 200, body = ItemView), (status = 400, body = crate::ErrorBody),
@@ -93,7 +85,7 @@ pub async fn status(
     Path(id): Path<PlanItemId>,
     Json(body): Json<StatusBody>,
 ) -> Result<Json<ItemView>, ApiError> {
-    let (item, _, touch) = workable(&state, &caller, id, "plan_item.status").await?;
+    let (item, access, touch) = workable(&state, &caller, id, "plan_item.status").await?;
     let to = item.status.step(body.status)?;
     let changed = state
         .store
@@ -109,8 +101,19 @@ pub async fn status(
     if changed.status.is_final() {
         remind::stop(&state, &changed).await;
     }
-    let release = release_of(&state, &changed).await?;
-    Ok(Json(ItemView::of(&changed, release, caller.account.id)))
+    let plan = state
+        .store
+        .plan(changed.case)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if item.status.is_final() && !changed.status.is_final() {
+        remind::resume(&state, &access, &plan, &changed).await;
+    }
+    Ok(Json(ItemView::of(
+        &changed,
+        plan.release_date,
+        caller.account.id,
+    )))
 }
 
 /// Adds a sealed note to an item. The envelope must be sealed to the

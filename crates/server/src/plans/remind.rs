@@ -43,6 +43,9 @@ struct Target<'a> {
     object_id: Uuid,
     rules: &'a [ReminderRule],
     date: jiff::civil::Date,
+    /// Ends every key: empty, or the time an item was reopened, so that
+    /// the reminders cancelled when it was finished are scheduled anew.
+    generation: String,
 }
 
 fn expand(
@@ -61,11 +64,12 @@ fn expand(
                 // moved release makes new keys, so a date moved back is
                 // reminded again.
                 key: format!(
-                    "{}:{}:{short}:{account}:{}:r{}",
+                    "{}:{}:{short}:{account}:{}:r{}{}",
                     target.object_kind,
                     target.object_id,
                     due_at.as_microsecond(),
-                    plan.revision
+                    plan.revision,
+                    target.generation
                 ),
                 account,
                 case: Some(access.case.id),
@@ -80,35 +84,74 @@ fn expand(
 
 /// Every reminder `plan` should have pending at `now`.
 pub(super) fn reminders(access: &CaseAccess, plan: &Plan, now: Timestamp) -> Vec<NewReminder> {
-    let workers: Vec<AccountId> = access
-        .parties
-        .iter()
-        .filter(|p| p.membership == Membership::Worker)
-        .map(|p| p.account)
-        .collect();
+    let workers = workers(access);
     let mut out = Vec::new();
     let release = Target {
         object_kind: "plan",
         object_id: plan.id.as_uuid(),
         rules: RELEASE_REMINDERS,
         date: plan.release_date,
+        generation: String::new(),
     };
     expand(access, plan, &release, &workers, now, &mut out);
     for item in plan.items.iter().filter(|i| !i.status.is_final()) {
-        let Some(due) = due_date(plan.release_date, item.offset_days) else {
-            continue;
-        };
-        let mut accounts = workers.clone();
-        accounts.extend(owner_account(access, item, now));
-        let target = Target {
-            object_kind: "plan_item",
-            object_id: item.id.as_uuid(),
-            rules: ITEM_REMINDERS,
-            date: due,
-        };
-        expand(access, plan, &target, &accounts, now, &mut out);
+        item_reminders(access, plan, item, &workers, String::new(), now, &mut out);
     }
     out
+}
+
+/// The reminders of one unfinished item, for the workers and its owner.
+fn item_reminders(
+    access: &CaseAccess,
+    plan: &Plan,
+    item: &PlanItem,
+    workers: &[AccountId],
+    generation: String,
+    now: Timestamp,
+    out: &mut Vec<NewReminder>,
+) {
+    let Some(due) = due_date(plan.release_date, item.offset_days) else {
+        return;
+    };
+    let mut accounts = workers.to_vec();
+    accounts.extend(owner_account(access, item, now));
+    let target = Target {
+        object_kind: "plan_item",
+        object_id: item.id.as_uuid(),
+        rules: ITEM_REMINDERS,
+        date: due,
+        generation,
+    };
+    expand(access, plan, &target, &accounts, now, out);
+}
+
+/// Schedules the reminders of an item just reopened: those still ahead,
+/// under new keys (the old ones were cancelled when it was finished).
+pub(super) async fn resume(state: &AppState, access: &CaseAccess, plan: &Plan, item: &PlanItem) {
+    let now = state.now();
+    let mut due = Vec::new();
+    let generation = format!(":reopened{}", now.as_microsecond());
+    item_reminders(
+        access,
+        plan,
+        item,
+        &workers(access),
+        generation,
+        now,
+        &mut due,
+    );
+    if let Err(error) = state.store.schedule_reminders(&due, now).await {
+        tracing::error!(%error, item = %item.id, "could not schedule a reopened item's reminders");
+    }
+}
+
+fn workers(access: &CaseAccess) -> Vec<AccountId> {
+    access
+        .parties
+        .iter()
+        .filter(|p| p.membership == Membership::Worker)
+        .map(|p| p.account)
+        .collect()
 }
 
 /// Cancels every pending reminder of `plan` (when `cancel`), then schedules
