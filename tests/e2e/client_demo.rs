@@ -5,11 +5,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use passerelle::client::{Client, Invitee, Join, NewCase, Profile};
+use passerelle::client::{Client, Invitee, Join, Profile};
 use passerelle_crypto::SecretKey;
 use passerelle_domain::{ConsentMethod, LegalSituation, Relationship, Scope};
 
-use crate::support::cli::{PASSWORD, Server, create_coordinator, fails, ok};
+use crate::support::cli::{PASSWORD, Server, create_coordinator, fails, karims_case, ok};
 
 #[test]
 fn the_demo_shows_the_four_steps_and_no_plaintext_in_the_database() {
@@ -93,15 +93,7 @@ fn the_client_commands_carry_a_message_through_the_relay() {
     let api = Client::new(url).unwrap().with_token(&session.token);
     let (case, mother_code, karim) = runtime.block_on(async {
         let case = api
-            .open_case(&NewCase {
-                detainee_name: "Karim Benali".into(),
-                prison_number: Some("12345".into()),
-                institution: "Prison de Haren".into(),
-                legal_situation: LegalSituation::Sentenced,
-                expected_release: None,
-                languages: vec!["fr".into()],
-                interpreter_needed: false,
-            })
+            .open_case(&karims_case(LegalSituation::Sentenced, Some("12345"), None))
             .await
             .unwrap()
             .id;

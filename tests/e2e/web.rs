@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use passerelle::client::{Client, Invitee, Join, NewCase, Profile};
+use passerelle::client::{Client, Invitee, Join, Profile};
 use passerelle_domain::{LegalSituation, Relationship, Role};
 use serde_json::json;
 
-use crate::support::cli::{PASSPHRASE, PASSWORD, Server, create_coordinator, ok};
+use crate::support::cli::{PASSPHRASE, PASSWORD, Server, create_coordinator, karims_case, ok};
 
 const WEB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/web");
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -109,15 +109,11 @@ fn world(url: &str, dir: &Path) -> serde_json::Value {
             .unwrap()
             .id;
         let case = api
-            .open_case(&NewCase {
-                detainee_name: "Karim Benali".into(),
-                prison_number: Some("12345".into()),
-                institution: "Prison de Haren".into(),
-                legal_situation: LegalSituation::Sentenced,
-                expected_release: Some(release),
-                languages: vec!["fr".into()],
-                interpreter_needed: false,
-            })
+            .open_case(&karims_case(
+                LegalSituation::Sentenced,
+                Some("12345"),
+                Some(release),
+            ))
             .await
             .unwrap()
             .id;

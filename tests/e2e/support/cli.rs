@@ -142,6 +142,23 @@ pub fn fails(profile: &Path, args: &[&str]) -> String {
     stderr
 }
 
+/// Karim Benali's case at Haren, in French, as these tests open it.
+pub fn karims_case(
+    legal_situation: passerelle_domain::LegalSituation,
+    prison_number: Option<&str>,
+    expected_release: Option<jiff::civil::Date>,
+) -> passerelle::client::NewCase {
+    passerelle::client::NewCase {
+        detainee_name: "Karim Benali".into(),
+        prison_number: prison_number.map(Into::into),
+        institution: "Prison de Haren".into(),
+        legal_situation,
+        expected_release,
+        languages: vec!["fr".into()],
+        interpreter_needed: false,
+    }
+}
+
 /// A running service with a case: the coordinator Claire signed in with a
 /// key (profile `claire`), the case she opened, and its relative Nadia, a
 /// parent, joined with the command line and holding a key (profile
@@ -166,7 +183,7 @@ pub struct Relay {
 impl Relay {
     /// Sets it all up on a fresh SQLite database.
     pub fn start(legal_situation: passerelle_domain::LegalSituation) -> Self {
-        use passerelle::client::{Client, Invitee, NewCase, Profile};
+        use passerelle::client::{Client, Invitee, Profile};
         let dir = tempfile::tempdir().unwrap();
         let database_url = format!("sqlite://{}", dir.path().join("relay.db").display());
         let keys = dir.path().join("keys");
@@ -185,15 +202,7 @@ impl Relay {
         let api = Client::new(&url).unwrap().with_token(&session.token);
         let (case, code) = runtime.block_on(async {
             let case = api
-                .open_case(&NewCase {
-                    detainee_name: "Karim Benali".into(),
-                    prison_number: None,
-                    institution: "Prison de Haren".into(),
-                    legal_situation,
-                    expected_release: None,
-                    languages: vec!["fr".into()],
-                    interpreter_needed: false,
-                })
+                .open_case(&karims_case(legal_situation, None, None))
                 .await
                 .unwrap()
                 .id;
