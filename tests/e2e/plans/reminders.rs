@@ -238,3 +238,43 @@ async fn a_reopened_item_is_reminded_again() {
         assert_eq!(deliver(&w).await, 0, "{}", w.at("done again"));
     }
 }
+
+/// Two workers set the plan at the same moment: one created it (201), the
+/// other updated it (200), and each reminder is delivered once.
+#[tokio::test]
+async fn two_workers_creating_the_plan_at_once_make_one_plan_and_no_double_reminders() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        let first = day(&w, 0);
+        let body = release(&w, 100);
+        let (a, b) = tokio::join!(
+            put_plan(&w, &w.worker, &body),
+            put_plan(&w, &w.coordinator, &body)
+        );
+        let mut codes = [a.status, b.status];
+        codes.sort_unstable();
+        assert_eq!(
+            codes,
+            [200, 201],
+            "{}: {} / {}",
+            w.at("race"),
+            a.text,
+            b.text
+        );
+        assert_eq!(a.body["id"], b.body["id"], "{}", w.at("one plan"));
+        let housing = item(&a.body, "housing");
+
+        // Housing is due on day 10: reminded once to each of the two
+        // workers on day 3.
+        move_clock_to(&w, nine_am(first, 3));
+        deliver(&w).await;
+        for who in [&w.worker, &w.coordinator] {
+            assert_eq!(
+                reminded(&w, who, &housing).await,
+                ["reminder.item_due_7d"],
+                "{}",
+                w.at(&who.login)
+            );
+        }
+    }
+}

@@ -197,14 +197,19 @@ pub async fn set(
         ..touch
     };
     access::record(&state, &caller, Some(case), touch, Outcome::Allowed).await?;
-    let moved = before.as_ref().map(|b| b.release_date != plan.release_date);
-    match moved {
-        None => remind::follow(&state, &access, &plan, false).await,
-        Some(true) => remind::follow(&state, &access, &plan, true).await,
-        Some(false) => {}
+    // The store says who created the plan (revision 0): two workers who
+    // both found no plan may race, and only one of them created it.
+    let created = plan.revision == 0;
+    let same_date = before.is_some_and(|b| b.release_date == plan.release_date);
+    if created {
+        remind::follow(&state, &access, &plan, false).await;
+    } else if !same_date {
+        // Moved, or raced with its creation (its reminders then carry the
+        // first revision): cancel what is pending and schedule anew.
+        remind::follow(&state, &access, &plan, true).await;
     }
     tracing::info!(plan = %plan.id, case = %case, "release plan set");
-    let code = if before.is_none() {
+    let code = if created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
