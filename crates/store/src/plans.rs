@@ -135,6 +135,19 @@ pub trait PlanStore: Send + Sync {
     -> Result<Plan>;
     /// The case's plan, if it has one.
     async fn plan(&self, case: CaseId) -> Result<Option<Plan>>;
+    /// Cancels every pending reminder of `plan` and of `objects` (its
+    /// items) and schedules `reminders`, in one transaction, unless the
+    /// plan has moved past `revision`: the writer of the later revision
+    /// then owns its reminders. Returns whether it replaced them. Two
+    /// workers setting the plan at once thus leave one set, not two.
+    async fn replace_plan_reminders(
+        &self,
+        plan: PlanId,
+        revision: i64,
+        objects: &[Uuid],
+        reminders: &[crate::notify::NewReminder],
+        now: Timestamp,
+    ) -> Result<bool>;
     /// One item, with its notes.
     async fn plan_item(&self, id: PlanItemId) -> Result<Option<PlanItem>>;
     /// Moves an item from `from` to `to`: `Conflict` if it is no longer

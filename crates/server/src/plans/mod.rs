@@ -200,14 +200,7 @@ pub async fn set(
     // The store says who created the plan (revision 0): two workers who
     // both found no plan may race, and only one of them created it.
     let created = plan.revision == 0;
-    let same_date = before.is_some_and(|b| b.release_date == plan.release_date);
-    if created {
-        remind::follow(&state, &access, &plan, false).await;
-    } else if !same_date {
-        // Moved, or raced with its creation (its reminders then carry the
-        // first revision): cancel what is pending and schedule anew.
-        remind::follow(&state, &access, &plan, true).await;
-    }
+    remind::follow(&state, &access, &plan).await;
     tracing::info!(plan = %plan.id, case = %case, "release plan set");
     let code = if created {
         StatusCode::CREATED

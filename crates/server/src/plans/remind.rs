@@ -154,22 +154,20 @@ fn workers(access: &CaseAccess) -> Vec<AccountId> {
         .collect()
 }
 
-/// Cancels every pending reminder of `plan` (when `cancel`), then schedules
-/// those it should have. The change is already committed, so a failure is
-/// logged, not answered.
-pub(super) async fn follow(state: &AppState, access: &CaseAccess, plan: &Plan, cancel: bool) {
+/// Replaces the pending reminders of `plan` with those it should have,
+/// unless a later revision of it has been written since (its writer then
+/// does this). Scheduling anew is safe even when the date did not move:
+/// only reminders still ahead are made, and those were not delivered yet.
+/// The change is already committed, so a failure is logged, not answered.
+pub(super) async fn follow(state: &AppState, access: &CaseAccess, plan: &Plan) {
     let now = state.now();
-    if cancel {
-        let objects =
-            std::iter::once(plan.id.as_uuid()).chain(plan.items.iter().map(|i| i.id.as_uuid()));
-        for object in objects {
-            if let Err(error) = state.store.cancel_reminders(object, now).await {
-                tracing::error!(%error, plan = %plan.id, "could not cancel a plan reminder");
-            }
-        }
-    }
+    let items: Vec<Uuid> = plan.items.iter().map(|i| i.id.as_uuid()).collect();
     let due = reminders(access, plan, now);
-    if let Err(error) = state.store.schedule_reminders(&due, now).await {
+    if let Err(error) = state
+        .store
+        .replace_plan_reminders(plan.id, plan.revision, &items, &due, now)
+        .await
+    {
         tracing::error!(%error, plan = %plan.id, "could not schedule the plan's reminders");
     }
 }

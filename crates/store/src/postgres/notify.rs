@@ -19,6 +19,49 @@ use crate::notify::{
 };
 use crate::rows::convert;
 
+/// Inserts reminders in one statement, on the caller's connection or
+/// transaction; a key already present (pending, delivered or cancelled) is
+/// left alone.
+pub(super) async fn schedule(
+    conn: &mut PgConnection,
+    reminders: &[NewReminder],
+    now: Timestamp,
+) -> Result<()> {
+    if reminders.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<&str> = reminders.iter().map(|r| r.key.as_str()).collect();
+    let accounts: Vec<Uuid> = reminders.iter().map(|r| r.account.as_uuid()).collect();
+    let cases: Vec<Option<Uuid>> = reminders
+        .iter()
+        .map(|r| r.case.map(|c| c.as_uuid()))
+        .collect();
+    let kinds: Vec<&str> = reminders.iter().map(|r| r.kind.as_str()).collect();
+    let object_kinds: Vec<&str> = reminders.iter().map(|r| r.object_kind.as_str()).collect();
+    let objects: Vec<Uuid> = reminders.iter().map(|r| r.object_id).collect();
+    let due: Vec<i64> = reminders.iter().map(|r| micros(r.due_at)).collect();
+    sqlx::query(
+        "INSERT INTO reminders (key, account_id, case_id, kind, object_kind, object_id,
+             due_at, state, created_at)
+         SELECT key, account_id, case_id, kind, object_kind, object_id, due_at, 'pending', $8
+         FROM UNNEST($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[],
+                     $7::bigint[])
+              AS r (key, account_id, case_id, kind, object_kind, object_id, due_at)
+         ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(&keys)
+    .bind(&accounts)
+    .bind(&cases)
+    .bind(&kinds)
+    .bind(&object_kinds)
+    .bind(&objects)
+    .bind(&due)
+    .bind(micros(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Inserts notifications inside the caller's transaction, in one statement.
 async fn insert(
     conn: &mut PgConnection,
@@ -101,39 +144,8 @@ impl NotifyStore for PgStore {
     }
 
     async fn schedule_reminders(&self, reminders: &[NewReminder], now: Timestamp) -> Result<()> {
-        if reminders.is_empty() {
-            return Ok(());
-        }
-        let keys: Vec<&str> = reminders.iter().map(|r| r.key.as_str()).collect();
-        let accounts: Vec<Uuid> = reminders.iter().map(|r| r.account.as_uuid()).collect();
-        let cases: Vec<Option<Uuid>> = reminders
-            .iter()
-            .map(|r| r.case.map(|c| c.as_uuid()))
-            .collect();
-        let kinds: Vec<&str> = reminders.iter().map(|r| r.kind.as_str()).collect();
-        let object_kinds: Vec<&str> = reminders.iter().map(|r| r.object_kind.as_str()).collect();
-        let objects: Vec<Uuid> = reminders.iter().map(|r| r.object_id).collect();
-        let due: Vec<i64> = reminders.iter().map(|r| micros(r.due_at)).collect();
-        sqlx::query(
-            "INSERT INTO reminders (key, account_id, case_id, kind, object_kind, object_id,
-                 due_at, state, created_at)
-             SELECT key, account_id, case_id, kind, object_kind, object_id, due_at, 'pending', $8
-             FROM UNNEST($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[],
-                         $7::bigint[])
-                  AS r (key, account_id, case_id, kind, object_kind, object_id, due_at)
-             ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(&keys)
-        .bind(&accounts)
-        .bind(&cases)
-        .bind(&kinds)
-        .bind(&object_kinds)
-        .bind(&objects)
-        .bind(&due)
-        .bind(micros(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        schedule(&mut conn, reminders, now).await
     }
 
     async fn cancel_reminders(&self, object_id: Uuid, now: Timestamp) -> Result<u64> {

@@ -14,6 +14,34 @@ use crate::codec::micros;
 use crate::notify::{NewNotification, NewReminder, Notification, NotificationRow, NotifyStore};
 use crate::rows::convert;
 
+/// Inserts reminders inside the caller's transaction; a key already
+/// present (pending, delivered or cancelled) is left alone.
+pub(super) async fn schedule(
+    conn: &mut SqliteConnection,
+    reminders: &[NewReminder],
+    now: Timestamp,
+) -> Result<()> {
+    for r in reminders {
+        sqlx::query(
+            "INSERT INTO reminders (key, account_id, case_id, kind, object_kind, object_id,
+                 due_at, state, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(&r.key)
+        .bind(r.account.as_uuid())
+        .bind(r.case.map(|c| c.as_uuid()))
+        .bind(&r.kind)
+        .bind(&r.object_kind)
+        .bind(r.object_id)
+        .bind(micros(r.due_at))
+        .bind(micros(now))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Inserts one notification inside the caller's transaction.
 async fn insert(
     conn: &mut SqliteConnection,
@@ -144,24 +172,7 @@ impl NotifyStore for SqliteStore {
     async fn schedule_reminders(&self, reminders: &[NewReminder], now: Timestamp) -> Result<()> {
         let mut conn = self.writer.acquire().await?;
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-        for r in reminders {
-            sqlx::query(
-                "INSERT INTO reminders (key, account_id, case_id, kind, object_kind, object_id,
-                     due_at, state, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)
-                 ON CONFLICT (key) DO NOTHING",
-            )
-            .bind(&r.key)
-            .bind(r.account.as_uuid())
-            .bind(r.case.map(|c| c.as_uuid()))
-            .bind(&r.kind)
-            .bind(&r.object_kind)
-            .bind(r.object_id)
-            .bind(micros(r.due_at))
-            .bind(micros(now))
-            .execute(&mut *tx)
-            .await?;
-        }
+        schedule(&mut tx, reminders, now).await?;
         tx.commit().await?;
         Ok(())
     }

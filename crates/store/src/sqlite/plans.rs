@@ -2,12 +2,13 @@
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use passerelle_domain::plan::{ItemStatus, PlanItemId, TemplateStep};
+use passerelle_domain::plan::{ItemStatus, PlanId, PlanItemId, TemplateStep};
 use passerelle_domain::{AccountId, CaseId, ServiceId};
-use sqlx::{Connection as _, SqlitePool};
+use sqlx::{Connection as _, SqliteConnection, SqlitePool};
 
 use super::SqliteStore;
 use crate::codec::micros;
+use crate::notify::NewReminder;
 use crate::plans::{
     ITEM_COLUMNS, ItemRow, NOTE_COLUMNS, NewPlan, NewPlanItem, NewPlanNote, NoteRow, PLAN_COLUMNS,
     Plan, PlanItem, PlanNote, PlanRow, PlanStore, assemble, owner_columns, template_from,
@@ -17,25 +18,25 @@ use crate::visits::ids_text;
 use crate::{Result, StoreError};
 
 impl SqliteStore {
-    async fn plan_on(&self, pool: &SqlitePool, case: CaseId) -> Result<Option<Plan>> {
+    async fn plan_on(conn: &mut SqliteConnection, case: CaseId) -> Result<Option<Plan>> {
         let row: Option<PlanRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {PLAN_COLUMNS} FROM plans WHERE case_id = ?"
         )))
         .bind(case.as_uuid())
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?;
         let Some(row) = row else { return Ok(None) };
         let items: Vec<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {ITEM_COLUMNS} FROM plan_items WHERE case_id = ? ORDER BY seq"
         )))
         .bind(case.as_uuid())
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         let notes: Vec<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {NOTE_COLUMNS} FROM plan_notes WHERE case_id = ? ORDER BY seq"
         )))
         .bind(case.as_uuid())
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         assemble(row, items, notes).map(Some)
     }
@@ -113,15 +114,48 @@ impl PlanStore for SqliteStore {
                 .await?;
             }
         }
+        // Read back inside the transaction: a racing writer's update must
+        // not be mistaken for this one's (the revision says who created it).
+        let stored = Self::plan_on(&mut tx, plan.case).await?;
         tx.commit().await?;
-        drop(conn);
-        self.plan_on(&self.writer, plan.case)
-            .await?
-            .ok_or(StoreError::NotFound)
+        stored.ok_or(StoreError::NotFound)
     }
 
     async fn plan(&self, case: CaseId) -> Result<Option<Plan>> {
-        self.plan_on(&self.reader, case).await
+        let mut conn = self.reader.acquire().await?;
+        Self::plan_on(&mut conn, case).await
+    }
+
+    async fn replace_plan_reminders(
+        &self,
+        plan: PlanId,
+        revision: i64,
+        objects: &[uuid::Uuid],
+        reminders: &[NewReminder],
+        now: Timestamp,
+    ) -> Result<bool> {
+        let mut conn = self.writer.acquire().await?;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        let current: Option<i64> = sqlx::query_scalar("SELECT revision FROM plans WHERE id = ?")
+            .bind(plan.as_uuid())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if current != Some(revision) {
+            return Ok(false);
+        }
+        for object in std::iter::once(plan.as_uuid()).chain(objects.iter().copied()) {
+            sqlx::query(
+                "UPDATE reminders SET state = 'cancelled', settled_at = ?
+                 WHERE object_id = ? AND state = 'pending'",
+            )
+            .bind(micros(now))
+            .bind(object)
+            .execute(&mut *tx)
+            .await?;
+        }
+        super::notify::schedule(&mut tx, reminders, now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn plan_item(&self, id: PlanItemId) -> Result<Option<PlanItem>> {

@@ -1,8 +1,10 @@
 //! The store contract for release plans, on every engine.
 
+use jiff::ToSpan as _;
 use jiff::civil::date;
 use passerelle_domain::Role;
 use passerelle_domain::plan::{ItemOwner, ItemStatus, ReleaseKind};
+use passerelle_store::notify::NewReminder;
 use passerelle_store::plans::{NewPlan, NewPlanItem, NewPlanNote};
 use passerelle_store::{Store, StoreError};
 
@@ -176,5 +178,89 @@ async fn a_service_template_is_stored_and_replaced() {
             "{}",
             b.name
         );
+    }
+}
+
+fn plan_reminder(
+    worker: passerelle_domain::AccountId,
+    object: uuid::Uuid,
+    revision: i64,
+) -> NewReminder {
+    let due_at = now() + 2.hours();
+    NewReminder {
+        key: format!("plan_item:{object}:item_due_7d:{worker}:r{revision}"),
+        account: worker,
+        case: None,
+        kind: "reminder.item_due_7d".to_owned(),
+        object_kind: "plan_item".to_owned(),
+        object_id: object,
+        due_at,
+    }
+}
+
+/// A writer whose revision is no longer the plan's leaves the reminders to
+/// the later writer; the current revision's replace cancels the rest.
+#[tokio::test]
+async fn only_the_current_revision_replaces_a_plan_s_reminders() {
+    for b in backends::all().await {
+        let store: &dyn Store = &*b.store;
+        let (case, worker) = case_with_worker(store).await;
+        let new = NewPlan {
+            case: case.id,
+            release_date: date(2027, 3, 15),
+            confirmed: false,
+            kind: ReleaseKind::EndOfSentence,
+            by: worker.id,
+        };
+        let first = store
+            .put_plan(&new, &items(worker.id), now())
+            .await
+            .unwrap();
+        let item = first.items[0].id.as_uuid();
+        let other = first.items[1].id.as_uuid();
+        let moved = NewPlan {
+            release_date: date(2027, 4, 1),
+            ..new
+        };
+        let second = store.put_plan(&moved, &[], now()).await.unwrap();
+        assert_eq!(second.revision, 1, "{}", b.name);
+
+        // The newer writer replaces first; the older one must not add its
+        // set on top.
+        let objects = [item, other];
+        let newer = [plan_reminder(worker.id, item, 1)];
+        let replaced = store
+            .replace_plan_reminders(second.id, 1, &objects, &newer, now())
+            .await
+            .unwrap();
+        assert!(replaced, "{}", b.name);
+        let older = [plan_reminder(worker.id, other, 0)];
+        let stale = store
+            .replace_plan_reminders(first.id, 0, &objects, &older, now())
+            .await
+            .unwrap();
+        assert!(!stale, "{}: revision 0 is no longer the plan's", b.name);
+        let delivered = store
+            .deliver_due_reminders(now() + 3.hours(), 100)
+            .await
+            .unwrap();
+        let to: Vec<_> = delivered.iter().map(|n| n.object_id).collect();
+        assert_eq!(to, [Some(item)], "{}", b.name);
+
+        // Replacing again cancels what is pending, on the plan and its items.
+        let pending = [plan_reminder(worker.id, other, 1)];
+        store
+            .replace_plan_reminders(second.id, 1, &objects, &pending, now())
+            .await
+            .unwrap();
+        store
+            .replace_plan_reminders(second.id, 1, &objects, &[], now())
+            .await
+            .unwrap();
+        let none = store
+            .deliver_due_reminders(now() + 3.hours(), 100)
+            .await
+            .unwrap();
+        assert!(none.is_empty(), "{}: cancelled by the replace", b.name);
     }
 }
