@@ -158,3 +158,47 @@ async fn the_event_stream_needs_a_session() {
             .err(401, "unauthenticated", &w.at("anonymous"));
     }
 }
+
+/// A burst of reminders delivered by one instance reaches a worker
+/// listening on another: the events travel packed several to a
+/// notification, and none is lost on the way.
+#[tokio::test]
+async fn reminder_events_cross_instances_in_packets() {
+    use jiff::ToSpan as _;
+    use passerelle_domain::AccountId;
+    use passerelle_store::notify::NewReminder;
+
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        let Some(second) = w.srv.backend.second_instance().await else {
+            continue; // SQLite serves from one instance.
+        };
+        let other = TestServer::start(second).await;
+        let mut worker = Stream::open(&other, w.worker.token()).await;
+        let account: AccountId = w.worker.id.parse().unwrap();
+        let now = w.srv.state.now();
+        let due: Vec<NewReminder> = (0..150)
+            .map(|n| NewReminder {
+                key: format!("events-test:{n}"),
+                account,
+                case: None,
+                kind: "reminder.item_due_1d".to_owned(),
+                object_kind: "plan_item".to_owned(),
+                object_id: uuid::Uuid::new_v4(),
+                due_at: now - 1.minute(),
+            })
+            .collect();
+        let store = &w.srv.backend.store;
+        store.schedule_reminders(&due, now).await.unwrap();
+        let delivered = passerelle_server::deliver_reminders(&w.srv.state)
+            .await
+            .unwrap();
+        assert_eq!(delivered, 150, "{}", w.at("delivered"));
+        let notes = store.notifications(account, None, 200).await.unwrap();
+        assert_eq!(notes.len(), 150, "{}", w.at("stored"));
+        for note in &notes {
+            let id = note.id.to_string();
+            assert!(worker.saw(&id, LONG).await, "{}: {id}", w.at("heard"));
+        }
+    }
+}

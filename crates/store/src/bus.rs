@@ -17,6 +17,9 @@ use crate::{Result, StoreError};
 pub const CHANNEL: &str = "passerelle_events";
 /// How many events a slow subscriber may fall behind before it is told so.
 const BACKLOG: usize = 1024;
+/// The most bytes of events one notification carries: PostgreSQL refuses a
+/// payload of 8,000 bytes or more.
+const PACKET_BYTES: usize = 7_000;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +90,38 @@ impl Bus for LocalBus {
     }
 }
 
+/// What one notification carries: an event (from [`Bus::publish`]) or, from
+/// [`Bus::publish_all`], several in order.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Packet {
+    One(Event),
+    Many(Vec<Event>),
+}
+
+/// `events` as JSON arrays of at most [`PACKET_BYTES`] each, in order; an
+/// event too big to share a packet goes alone.
+fn packets(events: &[Event]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut packet = String::from("[");
+    for event in events {
+        let one = serde_json::to_string(event).map_err(|_| StoreError::Corrupt("event"))?;
+        if packet.len() > 1 && packet.len() + one.len() + 1 > PACKET_BYTES {
+            packet.push(']');
+            out.push(std::mem::replace(&mut packet, String::from("[")));
+        }
+        if packet.len() > 1 {
+            packet.push(',');
+        }
+        packet.push_str(&one);
+    }
+    if packet.len() > 1 {
+        packet.push(']');
+        out.push(packet);
+    }
+    Ok(out)
+}
+
 /// Events across instances through PostgreSQL's LISTEN/NOTIFY.
 #[derive(Debug)]
 pub struct PgBus {
@@ -106,10 +141,14 @@ impl PgBus {
         tokio::spawn(async move {
             loop {
                 match listener.recv().await {
-                    Ok(notification) => match serde_json::from_str::<Event>(notification.payload())
-                    {
-                        Ok(event) => {
+                    Ok(notification) => match serde_json::from_str(notification.payload()) {
+                        Ok(Packet::One(event)) => {
                             let _ = forward.send(event);
+                        }
+                        Ok(Packet::Many(events)) => {
+                            for event in events {
+                                let _ = forward.send(event);
+                            }
                         }
                         Err(_) => tracing::warn!("ignored a malformed event notification"),
                     },
@@ -138,12 +177,10 @@ impl Bus for PgBus {
     }
 
     async fn publish_all(&self, events: &[Event]) -> Result<()> {
-        let payloads = events
-            .iter()
-            .map(serde_json::to_string)
-            .collect::<std::result::Result<Vec<String>, _>>()
-            .map_err(|_| StoreError::Corrupt("event"))?;
-        // One statement for the lot, sent in the order given.
+        let payloads = packets(events)?;
+        // One statement for the lot, sent in the order given. Every
+        // instance decodes every notification, so a burst (a batch of
+        // reminders) goes as a few arrays rather than one per event.
         sqlx::query(
             "SELECT pg_notify($1, payload)
              FROM UNNEST($2::text[]) WITH ORDINALITY AS e (payload, n) ORDER BY n",
@@ -157,5 +194,45 @@ impl Bus for PgBus {
 
     fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.local.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(n: u128) -> Event {
+        Event {
+            kind: EventKind::Notification,
+            case: None,
+            object: Uuid::from_u128(n),
+            audience: vec![AccountId::from_uuid(Uuid::from_u128(n + 1))],
+        }
+    }
+
+    #[test]
+    fn packets_keep_every_event_in_order_and_stay_under_the_limit() {
+        let events: Vec<Event> = (0..500).map(event).collect();
+        let sent = packets(&events).unwrap();
+        assert!(sent.len() > 1, "500 events do not fit one notification");
+        let mut back = Vec::new();
+        for packet in &sent {
+            assert!(packet.len() < 8_000, "{} bytes", packet.len());
+            match serde_json::from_str(packet).unwrap() {
+                Packet::Many(events) => back.extend(events),
+                Packet::One(_) => panic!("publish_all sends arrays"),
+            }
+        }
+        assert_eq!(back, events);
+        assert!(packets(&[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_single_event_from_publish_still_reads() {
+        let json = serde_json::to_string(&event(7)).unwrap();
+        match serde_json::from_str(&json).unwrap() {
+            Packet::One(e) => assert_eq!(e, event(7)),
+            Packet::Many(_) => panic!("an object is one event"),
+        }
     }
 }
