@@ -106,6 +106,12 @@ async fn the_queue_orders_by_urgency_then_age_and_flags_overdue_acknowledgements
             .map(|(_, id)| id)
             .collect();
         assert_eq!(left, vec![visit, normal, low], "{}", w.at("after acting"));
+        assert_eq!(
+            queue(&w, &w.worker, "").await["totals"],
+            json!({"messages_pending_relay": 0, "new_requests": 2, "overdue_acknowledgements": 0, "visits_to_forward": 1}),
+            "{}",
+            w.at("totals after acting")
+        );
     }
 }
 
@@ -113,43 +119,47 @@ async fn the_queue_orders_by_urgency_then_age_and_flags_overdue_acknowledgements
 async fn pages_follow_one_another_without_overlap() {
     for backend in backends().await {
         let w = World::build(backend).await;
+        crate::visits::allow_visits(&w, &w.relative2).await;
+        // Requests of every urgency, with messages and a visit (which rank
+        // as normal) filed between the normal requests, a minute apart.
         let mut filed = Vec::new();
-        for urgency in ["low", "urgent", "normal", "high", "normal", "urgent", "low"] {
-            let resp = crate::requests::file(&w, &w.relative, "other", urgency).await;
-            filed.push(
-                resp.ok(201, &w.at("file"))["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned(),
-            );
+        for what in [
+            "low", "urgent", "normal", "message", "high", "visit", "normal", "urgent", "message",
+            "low",
+        ] {
+            let id = match what {
+                "message" => w.send(&w.relative, &[&w.detainee], b"Bonjour").await["id"].clone(),
+                "visit" => crate::visits::request(&w, &w.relative2).await["id"].clone(),
+                urgency => {
+                    let resp = crate::requests::file(&w, &w.relative, "other", urgency).await;
+                    resp.ok(201, &w.at("file"))["id"].clone()
+                }
+            };
+            filed.push(id.as_str().unwrap().to_owned());
             minutes(&w, 1);
         }
         let whole = ids(&queue(&w, &w.worker, "").await);
-        assert_eq!(whole.len(), 7, "{}", w.at("whole"));
-        let mut walked = Vec::new();
-        let mut query = "?limit=2".to_owned();
-        loop {
-            let page = queue(&w, &w.worker, &query).await;
-            walked.extend(ids(&page));
-            match page["next"].as_str() {
-                Some(next) => query = format!("?limit=2&after={next}"),
-                None => break,
+        assert_eq!(whole.len(), 10, "{}", w.at("whole"));
+        // Every page size walks the same order, without gap or overlap,
+        // whichever rank and kind a page ends on.
+        for size in [1, 2, 3, 4] {
+            let mut walked = Vec::new();
+            let mut query = format!("?limit={size}");
+            loop {
+                let page = queue(&w, &w.worker, &query).await;
+                walked.extend(ids(&page));
+                match page["next"].as_str() {
+                    Some(next) => query = format!("?limit={size}&after={next}"),
+                    None => break,
+                }
             }
+            assert_eq!(walked, whole, "{}", w.at(&format!("paged by {size}")));
         }
-        assert_eq!(walked, whole, "{}", w.at("paged"));
         let order: Vec<&str> = whole.iter().map(|(_, id)| id.as_str()).collect();
         let by_filing = |i: usize| filed[i].as_str();
         assert_eq!(
             order,
-            vec![
-                by_filing(1),
-                by_filing(5),
-                by_filing(3),
-                by_filing(2),
-                by_filing(4),
-                by_filing(0),
-                by_filing(6)
-            ],
+            [1, 7, 4, 2, 3, 5, 6, 8, 0, 9].map(by_filing),
             "{}",
             w.at("urgency then age")
         );

@@ -86,42 +86,168 @@ pub trait QueueStore: Send + Sync {
     async fn work_queue_counts(&self, worker: AccountId, now: Timestamp) -> Result<QueueCounts>;
 }
 
-/// The page query; `?` placeholders are numbered by the engine's file.
-/// Messages and visits have no urgency of their own: they rank as normal.
-pub(crate) const PAGE: &str = "
-    SELECT source, case_id, object_id, urgency, rank, since FROM (
-        SELECT 'message' AS source, m.case_id, m.id AS object_id, 'normal' AS urgency,
-               2 AS rank, m.created_at AS since
-        FROM messages m
-        WHERE m.status = 'pending_relay' AND m.case_id IN (SELECT case_id FROM mine)
-        UNION ALL
-        SELECT 'request', r.case_id, r.id, r.urgency,
-               CASE r.urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
-               r.created_at
-        FROM practical_requests r
-        WHERE r.status = 'submitted' AND r.case_id IN (SELECT case_id FROM mine)
-        UNION ALL
-        SELECT 'visit', v.case_id, v.id, 'normal', 2, v.created_at
-        FROM visits v
-        WHERE v.status IN ('submitted', 'under_review') AND v.case_id IN (SELECT case_id FROM mine)
-    ) AS q
-";
+/// One kind of waiting item, walked oldest first: its own branch of the
+/// page query, so that each stops after `limit` rows instead of sorting
+/// everything that waits.
+struct Branch {
+    source: &'static str,
+    table: &'static str,
+    /// The partial index that holds the branch in age order (SQLite is
+    /// told to use it; PostgreSQL's planner finds it).
+    index: &'static str,
+    filter: &'static str,
+    urgency: &'static str,
+    rank: i64,
+}
 
-/// The counts query's select list, after `WITH mine AS (...)`.
-pub(crate) const COUNTS: &str = "
-    SELECT
-        (SELECT count(*) FROM messages m
-         WHERE m.status = 'pending_relay' AND m.case_id IN (SELECT case_id FROM mine)) AS messages,
-        (SELECT count(*) FROM practical_requests r
-         WHERE r.status = 'submitted' AND r.case_id IN (SELECT case_id FROM mine)) AS requests,
-        (SELECT count(*) FROM practical_requests r
-         WHERE r.status = 'submitted' AND r.case_id IN (SELECT case_id FROM mine)
-           AND r.created_at < CASE r.urgency WHEN 'urgent' THEN {urgent} WHEN 'high' THEN {high}
-                                             WHEN 'normal' THEN {normal} ELSE {low} END) AS overdue,
-        (SELECT count(*) FROM visits v
-         WHERE v.status IN ('submitted', 'under_review')
-           AND v.case_id IN (SELECT case_id FROM mine)) AS visits
-";
+/// Messages and visits have no urgency of their own: they rank as normal.
+/// Requests take one branch per urgency, each in age order.
+const BRANCHES: [Branch; 6] = [
+    Branch {
+        source: "message",
+        table: "messages",
+        index: "messages_waiting_by_age",
+        filter: "status = 'pending_relay'",
+        urgency: "normal",
+        rank: 2,
+    },
+    Branch {
+        source: "request",
+        table: "practical_requests",
+        index: "practical_requests_waiting_by_age",
+        filter: "status = 'submitted' AND urgency = 'urgent'",
+        urgency: "urgent",
+        rank: 0,
+    },
+    Branch {
+        source: "request",
+        table: "practical_requests",
+        index: "practical_requests_waiting_by_age",
+        filter: "status = 'submitted' AND urgency = 'high'",
+        urgency: "high",
+        rank: 1,
+    },
+    Branch {
+        source: "request",
+        table: "practical_requests",
+        index: "practical_requests_waiting_by_age",
+        filter: "status = 'submitted' AND urgency = 'normal'",
+        urgency: "normal",
+        rank: 2,
+    },
+    Branch {
+        source: "request",
+        table: "practical_requests",
+        index: "practical_requests_waiting_by_age",
+        filter: "status = 'submitted' AND urgency = 'low'",
+        urgency: "low",
+        rank: 3,
+    },
+    Branch {
+        source: "visit",
+        table: "visits",
+        index: "visits_waiting_by_age",
+        filter: "status IN ('submitted', 'under_review')",
+        urgency: "normal",
+        rank: 2,
+    },
+];
+
+/// How an engine writes the page query.
+pub(crate) struct Dialect {
+    /// The n-th placeholder (`?n` or `$n`).
+    pub param: fn(u8) -> String,
+    /// Whether to name each branch's index (`INDEXED BY`, SQLite only).
+    pub indexed_by: bool,
+}
+
+/// The page query after `after`, most urgent then oldest first. Binds: 1
+/// the worker, 2 the limit, and with a cursor 3 its `since` and 4 its id.
+/// Branches wholly before the cursor are left out; the cursor's own rank
+/// resumes strictly after it; later ranks start from their beginning.
+/// `None` when no branch is left (a cursor past the last rank).
+pub(crate) fn page_sql(after: Option<QueueCursor>, dialect: &Dialect) -> Option<String> {
+    let p = dialect.param;
+    let mut branches = Vec::new();
+    for b in &BRANCHES {
+        let resume = match after {
+            Some(c) if b.rank < c.rank => continue,
+            Some(c) if b.rank == c.rank => format!(" AND (created_at, id) > ({}, {})", p(3), p(4)),
+            _ => String::new(),
+        };
+        let hint = if dialect.indexed_by {
+            format!(" INDEXED BY {}", b.index)
+        } else {
+            String::new()
+        };
+        branches.push(format!(
+            "SELECT * FROM (SELECT '{source}' AS source, case_id, id AS object_id,
+                 '{urgency}' AS urgency, {rank} AS rank, created_at AS since
+             FROM {table}{hint}
+             WHERE {filter} AND case_id IN (SELECT case_id FROM mine){resume}
+             ORDER BY created_at, id LIMIT {limit}) AS b{n}",
+            source = b.source,
+            urgency = b.urgency,
+            rank = b.rank,
+            table = b.table,
+            filter = b.filter,
+            limit = p(2),
+            n = branches.len(),
+        ));
+    }
+    if branches.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "WITH mine AS (SELECT case_id FROM case_parties WHERE account_id = {} AND kind = 'worker')
+         SELECT source, case_id, object_id, urgency, rank, since FROM ({}) AS q
+         ORDER BY rank, since, object_id LIMIT {}",
+        p(1),
+        branches.join(" UNION ALL "),
+        p(2)
+    ))
+}
+
+/// The totals query. Binds: 1 the worker, then per urgency (urgent, high,
+/// normal, low) the latest filing time that is overdue. What waits is
+/// summed from `queue_totals`, one row per case and kind kept by triggers;
+/// the overdue requests are those waiting less the recent ones, which an
+/// age-ordered index finds without reading the old ones.
+pub(crate) fn counts_sql(dialect: &Dialect) -> String {
+    let p = dialect.param;
+    let total = |source: &str| {
+        format!(
+            "(SELECT CAST(COALESCE(SUM(waiting), 0) AS BIGINT) FROM queue_totals
+              WHERE source = '{source}' AND case_id IN (SELECT case_id FROM mine))"
+        )
+    };
+    let hint = if dialect.indexed_by {
+        " INDEXED BY practical_requests_waiting_by_age"
+    } else {
+        ""
+    };
+    let recent: Vec<String> = ["urgent", "high", "normal", "low"]
+        .iter()
+        .zip(2..)
+        .map(|(urgency, n)| {
+            format!(
+                "(SELECT count(*) FROM practical_requests{hint}
+                  WHERE status = 'submitted' AND urgency = '{urgency}' AND created_at >= {}
+                    AND case_id IN (SELECT case_id FROM mine))",
+                p(n)
+            )
+        })
+        .collect();
+    format!(
+        "WITH mine AS (SELECT case_id FROM case_parties WHERE account_id = {} AND kind = 'worker')
+         SELECT {} AS messages, {} AS requests, {} AS visits, {} AS recent",
+        p(1),
+        total("message"),
+        total("request"),
+        total("visit"),
+        recent.join(" + ")
+    )
+}
 
 /// The latest filing time that is overdue at `now`, per urgency: urgent,
 /// high, normal, low.
@@ -135,7 +261,7 @@ pub(crate) fn overdue_cutoffs(now: Timestamp) -> [i64; 4] {
     .map(|u| micros(now) - acknowledgement_due(u).as_micros() as i64)
 }
 
-/// A row of [`PAGE`].
+/// A row of the page query ([`page_sql`]).
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct QueueRow {
     source: String,

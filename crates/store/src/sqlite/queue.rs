@@ -8,12 +8,19 @@ use sqlx::Row;
 use super::SqliteStore;
 use crate::Result;
 use crate::queue::{
-    COUNTS, PAGE, QueueCounts, QueueCursor, QueueItem, QueueRow, QueueStore, overdue_cutoffs,
+    Dialect, QueueCounts, QueueCursor, QueueItem, QueueRow, QueueStore, counts_sql,
+    overdue_cutoffs, page_sql,
 };
 use crate::rows::convert;
 
-const MINE: &str =
-    "WITH mine AS (SELECT case_id FROM case_parties WHERE account_id = ?1 AND kind = 'worker')";
+const DIALECT: Dialect = Dialect {
+    param: sqlite_param,
+    indexed_by: true,
+};
+
+fn sqlite_param(n: u8) -> String {
+    format!("?{n}")
+}
 
 #[async_trait]
 impl QueueStore for SqliteStore {
@@ -23,29 +30,22 @@ impl QueueStore for SqliteStore {
         after: Option<QueueCursor>,
         limit: u32,
     ) -> Result<Vec<QueueItem>> {
-        let sql = format!(
-            "{MINE} {PAGE} WHERE ?2 IS NULL OR (rank, since, object_id) > (?2, ?3, ?4)
-             ORDER BY rank, since, object_id LIMIT ?5"
-        );
-        let rows: Vec<QueueRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let Some(sql) = page_sql(after, &DIALECT) else {
+            return Ok(Vec::new());
+        };
+        let mut query = sqlx::query_as::<_, QueueRow>(sqlx::AssertSqlSafe(sql))
             .bind(worker.as_uuid())
-            .bind(after.map(|c| c.rank))
-            .bind(after.map(|c| c.since))
-            .bind(after.map(|c| c.object))
-            .bind(i64::from(limit))
-            .fetch_all(&self.reader)
-            .await?;
+            .bind(i64::from(limit));
+        if let Some(cursor) = after {
+            query = query.bind(cursor.since).bind(cursor.object);
+        }
+        let rows = query.fetch_all(&self.reader).await?;
         convert(rows)
     }
 
     async fn work_queue_counts(&self, worker: AccountId, now: Timestamp) -> Result<QueueCounts> {
         let [urgent, high, normal, low] = overdue_cutoffs(now);
-        let counts = COUNTS
-            .replace("{urgent}", "?2")
-            .replace("{high}", "?3")
-            .replace("{normal}", "?4")
-            .replace("{low}", "?5");
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{MINE} {counts}")))
+        let row = sqlx::query(sqlx::AssertSqlSafe(counts_sql(&DIALECT)))
             .bind(worker.as_uuid())
             .bind(urgent)
             .bind(high)
@@ -56,10 +56,11 @@ impl QueueStore for SqliteStore {
         let count = |name: &str| -> Result<u64> {
             Ok(u64::try_from(row.try_get::<i64, _>(name)?).unwrap_or(0))
         };
+        let requests = count("requests")?;
         Ok(QueueCounts {
             messages_pending_relay: count("messages")?,
-            new_requests: count("requests")?,
-            overdue_acknowledgements: count("overdue")?,
+            new_requests: requests,
+            overdue_acknowledgements: requests.saturating_sub(count("recent")?),
             visits_to_forward: count("visits")?,
         })
     }
