@@ -4,6 +4,7 @@
 //! and the object; never a sealed note's content. The client fetches the
 //! object, and the policy decides what it may see of it then.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -219,11 +220,15 @@ pub async fn deliver_reminders(state: &AppState) -> Result<usize, StoreError> {
 /// Starts the reminder pump: delivers what fell due while the server was
 /// down, then wakes every `every` to deliver what is due. The tick is only a
 /// wake-up call; the database claim decides what is delivered, so a doubled
-/// or a skipped tick, or several instances, change nothing.
+/// or a skipped tick, or several instances, change nothing. A tick that
+/// finds this instance's pump still running does nothing: the running pump
+/// goes on until nothing is due, and overlapping pumps would only compete
+/// for the same rows.
 pub async fn start_reminders(
     state: AppState,
     every: Duration,
 ) -> Result<JobScheduler, JobSchedulerError> {
+    let running = Arc::new(tokio::sync::Mutex::new(()));
     match deliver_reminders(&state).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(delivered = n, "caught up with reminders due while stopped"),
@@ -232,7 +237,11 @@ pub async fn start_reminders(
     let scheduler = JobScheduler::new().await?;
     let job = Job::new_repeated_async(every, move |_, _| {
         let state = state.clone();
+        let running = Arc::clone(&running);
         Box::pin(async move {
+            let Ok(_pumping) = running.try_lock() else {
+                return;
+            };
             match deliver_reminders(&state).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(delivered = n, "reminders delivered"),
