@@ -148,10 +148,9 @@ pub async fn work_queue(
     let after = query.after.as_deref().map(cursor_from).transpose()?;
     let now = state.now();
     let me = caller.account.id;
-    let (items, counts) = tokio::try_join!(
-        state.store.work_queue(me, after, limit),
-        state.store.work_queue_counts(me, now),
-    )?;
+    // The totals first: they tell the store how to read the page.
+    let counts = state.store.work_queue_counts(me, now).await?;
+    let items = state.store.work_queue(me, after, limit, &counts).await?;
     let touch = Touch {
         action: "queue.view",
         kind: "queue",

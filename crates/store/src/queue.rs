@@ -75,12 +75,15 @@ pub struct QueueCounts {
 #[async_trait]
 pub trait QueueStore: Send + Sync {
     /// A page of what waits in the cases `worker` is assigned to: most
-    /// urgent first, then oldest first, strictly after `after`.
+    /// urgent first, then oldest first, strictly after `after`. `counts`
+    /// are the worker's, from [`QueueStore::work_queue_counts`]: they say
+    /// how best to read each kind.
     async fn work_queue(
         &self,
         worker: AccountId,
         after: Option<QueueCursor>,
         limit: u32,
+        counts: &QueueCounts,
     ) -> Result<Vec<QueueItem>>;
     /// How many items of each kind wait for `worker` at `now`.
     async fn work_queue_counts(&self, worker: AccountId, now: Timestamp) -> Result<QueueCounts>;
@@ -93,8 +96,10 @@ struct Branch {
     source: &'static str,
     table: &'static str,
     /// The partial index that holds the branch in age order (SQLite is
-    /// told to use it; PostgreSQL's planner finds it).
+    /// told which index to use; PostgreSQL's planner chooses).
     index: &'static str,
+    /// The partial index that holds it case by case.
+    per_case: &'static str,
     filter: &'static str,
     urgency: &'static str,
     rank: i64,
@@ -107,6 +112,7 @@ const BRANCHES: [Branch; 6] = [
         source: "message",
         table: "messages",
         index: "messages_waiting_by_age",
+        per_case: "messages_pending_relay",
         filter: "status = 'pending_relay'",
         urgency: "normal",
         rank: 2,
@@ -115,6 +121,7 @@ const BRANCHES: [Branch; 6] = [
         source: "request",
         table: "practical_requests",
         index: "practical_requests_waiting_by_age",
+        per_case: "practical_requests_submitted",
         filter: "status = 'submitted' AND urgency = 'urgent'",
         urgency: "urgent",
         rank: 0,
@@ -123,6 +130,7 @@ const BRANCHES: [Branch; 6] = [
         source: "request",
         table: "practical_requests",
         index: "practical_requests_waiting_by_age",
+        per_case: "practical_requests_submitted",
         filter: "status = 'submitted' AND urgency = 'high'",
         urgency: "high",
         rank: 1,
@@ -131,6 +139,7 @@ const BRANCHES: [Branch; 6] = [
         source: "request",
         table: "practical_requests",
         index: "practical_requests_waiting_by_age",
+        per_case: "practical_requests_submitted",
         filter: "status = 'submitted' AND urgency = 'normal'",
         urgency: "normal",
         rank: 2,
@@ -139,6 +148,7 @@ const BRANCHES: [Branch; 6] = [
         source: "request",
         table: "practical_requests",
         index: "practical_requests_waiting_by_age",
+        per_case: "practical_requests_submitted",
         filter: "status = 'submitted' AND urgency = 'low'",
         urgency: "low",
         rank: 3,
@@ -147,13 +157,14 @@ const BRANCHES: [Branch; 6] = [
         source: "visit",
         table: "visits",
         index: "visits_waiting_by_age",
+        per_case: "visits_to_forward",
         filter: "status IN ('submitted', 'under_review')",
         urgency: "normal",
         rank: 2,
     },
 ];
 
-/// How an engine writes the page query.
+/// How an engine writes the queue's queries.
 pub(crate) struct Dialect {
     /// The n-th placeholder (`?n` or `$n`).
     pub param: fn(u8) -> String,
@@ -161,12 +172,34 @@ pub(crate) struct Dialect {
     pub indexed_by: bool,
 }
 
-/// The page query after `after`, most urgent then oldest first. Binds: 1
-/// the worker, 2 the limit, and with a cursor 3 its `since` and 4 its id.
-/// Branches wholly before the cursor are left out; the cursor's own rank
-/// resumes strictly after it; later ranks start from their beginning.
-/// `None` when no branch is left (a cursor past the last rank).
-pub(crate) fn page_sql(after: Option<QueueCursor>, dialect: &Dialect) -> Option<String> {
+/// From how many waiting items of a kind a worker's page walks that kind
+/// oldest first across the whole service, checking each item's case, rather
+/// than reading all of the worker's items case by case and sorting them.
+/// Case by case costs what the worker has waiting; the walk costs a page
+/// divided by the worker's share of what waits, so it wins once a worker
+/// has much waiting, and only then.
+pub const WALK_FROM: u64 = 1_000;
+
+/// The worker's own waiting items of the branch's kind.
+fn waiting(source: &str, counts: &QueueCounts) -> u64 {
+    match source {
+        "message" => counts.messages_pending_relay,
+        "request" => counts.new_requests,
+        _ => counts.visits_to_forward,
+    }
+}
+
+/// The page query after `after`, most urgent then oldest first, given the
+/// worker's totals (which choose how each kind is read). Binds: 1 the
+/// worker, 2 the limit, and with a cursor 3 its `since` and 4 its id.
+/// Branches wholly before the cursor, or with nothing waiting, are left
+/// out; the cursor's own rank resumes strictly after it; later ranks start
+/// from their beginning. `None` when no branch is left.
+pub(crate) fn page_sql(
+    after: Option<QueueCursor>,
+    counts: &QueueCounts,
+    dialect: &Dialect,
+) -> Option<String> {
     let p = dialect.param;
     let mut branches = Vec::new();
     for b in &BRANCHES {
@@ -175,16 +208,35 @@ pub(crate) fn page_sql(after: Option<QueueCursor>, dialect: &Dialect) -> Option<
             Some(c) if b.rank == c.rank => format!(" AND (created_at, id) > ({}, {})", p(3), p(4)),
             _ => String::new(),
         };
+        let many = match waiting(b.source, counts) {
+            0 => continue,
+            n => n >= WALK_FROM,
+        };
+        let (index, mine) = if many {
+            let party = format!(
+                "EXISTS (SELECT 1 FROM case_parties p
+                         WHERE p.case_id = x.case_id AND p.account_id = {} AND p.kind = 'worker')",
+                p(1)
+            );
+            (b.index, party)
+        } else {
+            let cases = format!(
+                "x.case_id IN (SELECT case_id FROM case_parties
+                               WHERE account_id = {} AND kind = 'worker')",
+                p(1)
+            );
+            (b.per_case, cases)
+        };
         let hint = if dialect.indexed_by {
-            format!(" INDEXED BY {}", b.index)
+            format!(" INDEXED BY {index}")
         } else {
             String::new()
         };
         branches.push(format!(
             "SELECT * FROM (SELECT '{source}' AS source, case_id, id AS object_id,
                  '{urgency}' AS urgency, {rank} AS rank, created_at AS since
-             FROM {table}{hint}
-             WHERE {filter} AND case_id IN (SELECT case_id FROM mine){resume}
+             FROM {table} AS x{hint}
+             WHERE {filter} AND {mine}{resume}
              ORDER BY created_at, id LIMIT {limit}) AS b{n}",
             source = b.source,
             urgency = b.urgency,
@@ -199,28 +251,28 @@ pub(crate) fn page_sql(after: Option<QueueCursor>, dialect: &Dialect) -> Option<
         return None;
     }
     Some(format!(
-        "WITH mine AS (SELECT case_id FROM case_parties WHERE account_id = {} AND kind = 'worker')
-         SELECT source, case_id, object_id, urgency, rank, since FROM ({}) AS q
+        "SELECT source, case_id, object_id, urgency, rank, since FROM ({}) AS q
          ORDER BY rank, since, object_id LIMIT {}",
-        p(1),
         branches.join(" UNION ALL "),
         p(2)
     ))
 }
 
-/// The totals query. Binds: 1 the worker, then per urgency (urgent, high,
-/// normal, low) the latest filing time that is overdue. What waits is
-/// summed from `queue_totals`, one row per case and kind kept by triggers;
-/// the overdue requests are those waiting less the recent ones, which an
-/// age-ordered index finds without reading the old ones.
-pub(crate) fn counts_sql(dialect: &Dialect) -> String {
+/// The totals query: one row per kind with what waits for the worker,
+/// summed from `queue_totals` (per-case counts kept by triggers). Binds: 1
+/// the worker.
+pub(crate) const TOTALS: &str = "
+    SELECT t.source, CAST(SUM(t.waiting) AS BIGINT) AS waiting
+    FROM case_parties p {hint} JOIN queue_totals t ON t.case_id = p.case_id
+    WHERE p.account_id = {worker} AND p.kind = 'worker'
+    GROUP BY t.source";
+
+/// The requests still within their acknowledgement time. Binds: 1 the
+/// worker, then per urgency (urgent, high, normal, low) the latest filing
+/// time that is overdue. The overdue ones are those waiting less these,
+/// which the age-ordered index finds without reading the old ones.
+pub(crate) fn recent_sql(dialect: &Dialect) -> String {
     let p = dialect.param;
-    let total = |source: &str| {
-        format!(
-            "(SELECT CAST(COALESCE(SUM(waiting), 0) AS BIGINT) FROM queue_totals
-              WHERE source = '{source}' AND case_id IN (SELECT case_id FROM mine))"
-        )
-    };
     let hint = if dialect.indexed_by {
         " INDEXED BY practical_requests_waiting_by_age"
     } else {
@@ -231,22 +283,16 @@ pub(crate) fn counts_sql(dialect: &Dialect) -> String {
         .zip(2..)
         .map(|(urgency, n)| {
             format!(
-                "(SELECT count(*) FROM practical_requests{hint}
+                "(SELECT count(*) FROM practical_requests AS x{hint}
                   WHERE status = 'submitted' AND urgency = '{urgency}' AND created_at >= {}
-                    AND case_id IN (SELECT case_id FROM mine))",
-                p(n)
+                    AND EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = x.case_id
+                                AND p.account_id = {} AND p.kind = 'worker'))",
+                p(n),
+                p(1)
             )
         })
         .collect();
-    format!(
-        "WITH mine AS (SELECT case_id FROM case_parties WHERE account_id = {} AND kind = 'worker')
-         SELECT {} AS messages, {} AS requests, {} AS visits, {} AS recent",
-        p(1),
-        total("message"),
-        total("request"),
-        total("visit"),
-        recent.join(" + ")
-    )
+    format!("SELECT {} AS recent", recent.join(" + "))
 }
 
 /// The latest filing time that is overdue at `now`, per urgency: urgent,

@@ -3,13 +3,12 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use passerelle_domain::AccountId;
-use sqlx::Row;
 
 use super::PgStore;
 use crate::Result;
 use crate::queue::{
-    Dialect, QueueCounts, QueueCursor, QueueItem, QueueRow, QueueStore, counts_sql,
-    overdue_cutoffs, page_sql,
+    Dialect, QueueCounts, QueueCursor, QueueItem, QueueRow, QueueStore, TOTALS, overdue_cutoffs,
+    page_sql, recent_sql,
 };
 use crate::rows::convert;
 
@@ -29,8 +28,9 @@ impl QueueStore for PgStore {
         worker: AccountId,
         after: Option<QueueCursor>,
         limit: u32,
+        counts: &QueueCounts,
     ) -> Result<Vec<QueueItem>> {
-        let Some(sql) = page_sql(after, &DIALECT) else {
+        let Some(sql) = page_sql(after, counts, &DIALECT) else {
             return Ok(Vec::new());
         };
         let mut query = sqlx::query_as::<_, QueueRow>(sqlx::AssertSqlSafe(sql))
@@ -44,24 +44,38 @@ impl QueueStore for PgStore {
     }
 
     async fn work_queue_counts(&self, worker: AccountId, now: Timestamp) -> Result<QueueCounts> {
-        let [urgent, high, normal, low] = overdue_cutoffs(now);
-        let row = sqlx::query(sqlx::AssertSqlSafe(counts_sql(&DIALECT)))
+        let totals = TOTALS
+            .replace("{hint}", "")
+            .replace("{worker}", &(DIALECT.param)(1));
+        let waiting: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(totals))
             .bind(worker.as_uuid())
-            .bind(urgent)
-            .bind(high)
-            .bind(normal)
-            .bind(low)
-            .fetch_one(&self.pool)
+            .fetch_all(&self.pool)
             .await?;
-        let count = |name: &str| -> Result<u64> {
-            Ok(u64::try_from(row.try_get::<i64, _>(name)?).unwrap_or(0))
+        let of = |source: &str| {
+            waiting
+                .iter()
+                .find(|(s, _)| s == source)
+                .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
         };
-        let requests = count("requests")?;
+        let requests = of("request");
+        let mut overdue = 0;
+        if requests > 0 {
+            let [urgent, high, normal, low] = overdue_cutoffs(now);
+            let recent: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(recent_sql(&DIALECT)))
+                .bind(worker.as_uuid())
+                .bind(urgent)
+                .bind(high)
+                .bind(normal)
+                .bind(low)
+                .fetch_one(&self.pool)
+                .await?;
+            overdue = requests.saturating_sub(u64::try_from(recent).unwrap_or(0));
+        }
         Ok(QueueCounts {
-            messages_pending_relay: count("messages")?,
+            messages_pending_relay: of("message"),
             new_requests: requests,
-            overdue_acknowledgements: requests.saturating_sub(count("recent")?),
-            visits_to_forward: count("visits")?,
+            overdue_acknowledgements: overdue,
+            visits_to_forward: of("visit"),
         })
     }
 }

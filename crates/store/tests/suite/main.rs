@@ -8,5 +8,6 @@ mod contract;
 mod directory;
 mod notify;
 mod plans;
+mod queue;
 mod requests;
 mod visits;
