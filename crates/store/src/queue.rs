@@ -180,6 +180,17 @@ pub(crate) struct Dialect {
 /// has much waiting, and only then.
 pub const WALK_FROM: u64 = 1_000;
 
+/// Whether an item's case is the worker's is one probe of the covering
+/// index `(account_id, kind, case_id)`; SQLite otherwise takes the primary
+/// key and then reads the row for `kind`.
+fn party_hint(dialect: &Dialect) -> &'static str {
+    if dialect.indexed_by {
+        " INDEXED BY case_parties_worker"
+    } else {
+        ""
+    }
+}
+
 /// The worker's own waiting items of the branch's kind.
 fn waiting(source: &str, counts: &QueueCounts) -> u64 {
     match source {
@@ -214,8 +225,9 @@ pub(crate) fn page_sql(
         };
         let (index, mine) = if many {
             let party = format!(
-                "EXISTS (SELECT 1 FROM case_parties p
+                "EXISTS (SELECT 1 FROM case_parties p{}
                          WHERE p.case_id = x.case_id AND p.account_id = {} AND p.kind = 'worker')",
+                party_hint(dialect),
                 p(1)
             );
             (b.index, party)
@@ -285,9 +297,10 @@ pub(crate) fn recent_sql(dialect: &Dialect) -> String {
             format!(
                 "(SELECT count(*) FROM practical_requests AS x{hint}
                   WHERE status = 'submitted' AND urgency = '{urgency}' AND created_at >= {}
-                    AND EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = x.case_id
+                    AND EXISTS (SELECT 1 FROM case_parties p{} WHERE p.case_id = x.case_id
                                 AND p.account_id = {} AND p.kind = 'worker'))",
                 p(n),
+                party_hint(dialect),
                 p(1)
             )
         })
