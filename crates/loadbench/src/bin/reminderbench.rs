@@ -201,7 +201,10 @@ async fn run(args: &Args, dir: &Path, database: &str, db: &Db) -> anyhow::Result
     }
     db.seed(args.reminders).await.context("cannot seed")?;
     let deadline = Instant::now() + DELIVERY_TIMEOUT;
-    let pending = "SELECT COUNT(*) FROM reminders WHERE state = 'pending'";
+    // Whether any is left, not how many: counting every pending row each
+    // 20 ms took a fair share of the database's CPU from the servers.
+    let pending =
+        "SELECT COUNT(*) FROM (SELECT 1 FROM reminders WHERE state = 'pending' LIMIT 1) AS p";
     while db.scalar(pending).await?.unwrap_or(0) > 0 {
         if Instant::now() > deadline {
             bail!("reminders still pending after {DELIVERY_TIMEOUT:?}");
