@@ -273,11 +273,35 @@ pub(crate) fn page_sql(
 /// The totals query: one row per kind with what waits for the worker,
 /// summed from `queue_totals` (per-case counts kept by triggers). Binds: 1
 /// the worker.
-pub(crate) const TOTALS: &str = "
-    SELECT t.source, CAST(SUM(t.waiting) AS BIGINT) AS waiting
-    FROM case_parties p {hint} JOIN queue_totals t ON t.case_id = p.case_id
-    WHERE p.account_id = {worker} AND p.kind = 'worker'
-    GROUP BY t.source";
+pub(crate) fn totals_sql(dialect: &Dialect) -> String {
+    format!(
+        "SELECT t.source, CAST(SUM(t.waiting) AS BIGINT) AS waiting
+         FROM case_parties p{} JOIN queue_totals t ON t.case_id = p.case_id
+         WHERE p.account_id = {} AND p.kind = 'worker'
+         GROUP BY t.source",
+        party_hint(dialect),
+        (dialect.param)(1)
+    )
+}
+
+/// The counts from the rows of [`totals_sql`], and from the count of
+/// [`recent_sql`] when requests wait (`None` otherwise).
+pub(crate) fn counts_from(waiting: &[(String, i64)], recent: Option<i64>) -> QueueCounts {
+    let of = |source: &str| {
+        waiting
+            .iter()
+            .find(|(s, _)| s == source)
+            .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
+    };
+    let requests = of("request");
+    let recent = recent.map_or(requests, |n| u64::try_from(n).unwrap_or(0));
+    QueueCounts {
+        messages_pending_relay: of("message"),
+        new_requests: requests,
+        overdue_acknowledgements: requests.saturating_sub(recent),
+        visits_to_forward: of("visit"),
+    }
+}
 
 /// The requests still within their acknowledgement time. Binds: 1 the
 /// worker, then per urgency (urgent, high, normal, low) the latest filing

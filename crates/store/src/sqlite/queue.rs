@@ -7,8 +7,8 @@ use passerelle_domain::AccountId;
 use super::SqliteStore;
 use crate::Result;
 use crate::queue::{
-    Dialect, QueueCounts, QueueCursor, QueueItem, QueueRow, QueueStore, TOTALS, overdue_cutoffs,
-    page_sql, recent_sql,
+    Dialect, QueueCounts, QueueCursor, QueueItem, QueueRow, QueueStore, counts_from,
+    overdue_cutoffs, page_sql, recent_sql, totals_sql,
 };
 use crate::rows::convert;
 
@@ -44,38 +44,25 @@ impl QueueStore for SqliteStore {
     }
 
     async fn work_queue_counts(&self, worker: AccountId, now: Timestamp) -> Result<QueueCounts> {
-        let totals = TOTALS
-            .replace("{hint}", " INDEXED BY case_parties_worker")
-            .replace("{worker}", &(DIALECT.param)(1));
-        let waiting: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(totals))
+        let waiting: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(totals_sql(&DIALECT)))
             .bind(worker.as_uuid())
             .fetch_all(&self.reader)
             .await?;
-        let of = |source: &str| {
-            waiting
-                .iter()
-                .find(|(s, _)| s == source)
-                .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
-        };
-        let requests = of("request");
-        let mut overdue = 0;
-        if requests > 0 {
-            let [urgent, high, normal, low] = overdue_cutoffs(now);
-            let recent: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(recent_sql(&DIALECT)))
-                .bind(worker.as_uuid())
-                .bind(urgent)
-                .bind(high)
-                .bind(normal)
-                .bind(low)
-                .fetch_one(&self.reader)
-                .await?;
-            overdue = requests.saturating_sub(u64::try_from(recent).unwrap_or(0));
+        if !waiting
+            .iter()
+            .any(|(source, n)| source == "request" && *n > 0)
+        {
+            return Ok(counts_from(&waiting, None));
         }
-        Ok(QueueCounts {
-            messages_pending_relay: of("message"),
-            new_requests: requests,
-            overdue_acknowledgements: overdue,
-            visits_to_forward: of("visit"),
-        })
+        let [urgent, high, normal, low] = overdue_cutoffs(now);
+        let recent: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(recent_sql(&DIALECT)))
+            .bind(worker.as_uuid())
+            .bind(urgent)
+            .bind(high)
+            .bind(normal)
+            .bind(low)
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(counts_from(&waiting, Some(recent)))
     }
 }
