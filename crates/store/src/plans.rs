@@ -135,8 +135,9 @@ pub trait PlanStore: Send + Sync {
     -> Result<Plan>;
     /// The case's plan, if it has one.
     async fn plan(&self, case: CaseId) -> Result<Option<Plan>>;
-    /// Cancels every pending reminder of `plan` and of `objects` (its
-    /// items) and schedules `reminders`, in one transaction, unless the
+    /// Cancels the pending reminders of `plan` and of `objects` (its items)
+    /// that are still ahead of `now` (one already due is left for the pump
+    /// to deliver) and schedules `reminders`, in one transaction, unless the
     /// plan has moved past `revision`: the writer of the later revision
     /// then owns its reminders. Returns whether it replaced them. Two
     /// workers setting the plan at once thus leave one set, not two.

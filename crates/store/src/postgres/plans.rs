@@ -149,7 +149,7 @@ impl PlanStore for PgStore {
             .collect();
         sqlx::query(
             "UPDATE reminders SET state = 'cancelled', settled_at = $1
-             WHERE object_id = ANY($2) AND state = 'pending'",
+             WHERE object_id = ANY($2) AND state = 'pending' AND due_at > $1",
         )
         .bind(micros(now))
         .bind(&objects)

@@ -146,10 +146,11 @@ impl PlanStore for SqliteStore {
         for object in std::iter::once(plan.as_uuid()).chain(objects.iter().copied()) {
             sqlx::query(
                 "UPDATE reminders SET state = 'cancelled', settled_at = ?
-                 WHERE object_id = ? AND state = 'pending'",
+                 WHERE object_id = ? AND state = 'pending' AND due_at > ?",
             )
             .bind(micros(now))
             .bind(object)
+            .bind(micros(now))
             .execute(&mut *tx)
             .await?;
         }

@@ -247,6 +247,25 @@ async fn only_the_current_revision_replaces_a_plan_s_reminders() {
         let to: Vec<_> = delivered.iter().map(|n| n.object_id).collect();
         assert_eq!(to, [Some(item)], "{}", b.name);
 
+        // A reminder already due when the plan is saved again is not
+        // cancelled: the pump has yet to deliver it.
+        let due_now = NewReminder {
+            key: "plan_item:due-now".to_owned(),
+            due_at: now() - 1.minutes(),
+            ..plan_reminder(worker.id, other, 1)
+        };
+        store
+            .schedule_reminders(std::slice::from_ref(&due_now), now())
+            .await
+            .unwrap();
+        store
+            .replace_plan_reminders(second.id, 1, &objects, &[], now())
+            .await
+            .unwrap();
+        let delivered = store.deliver_due_reminders(now(), 100).await.unwrap();
+        let to: Vec<_> = delivered.iter().map(|n| n.object_id).collect();
+        assert_eq!(to, [Some(other)], "{}: the due one stays", b.name);
+
         // Replacing again cancels what is pending, on the plan and its items.
         let pending = [plan_reminder(worker.id, other, 1)];
         store
