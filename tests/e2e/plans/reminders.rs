@@ -132,6 +132,61 @@ async fn moving_the_release_moves_the_reminders_and_finished_items_go_quiet() {
     }
 }
 
+/// An owner whose `release_plan` consent ends between two reminders gets
+/// the first and not the next; the workers get both.
+#[tokio::test]
+async fn an_owner_is_reminded_only_while_their_consent_lasts() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        let first = day(&w, 0);
+        // Housing is due on day 10: reminded on day 3 (7 days before), 9
+        // (the day before) and 11 (overdue). The consent ends on day 6.
+        let grant = json!({
+            "grantee": w.relative.id, "change": "grant", "scopes": ["release_plan"],
+            "valid_until": nine_am(first, 6), "method": "in_person",
+        });
+        w.srv
+            .post(
+                w.worker.token(),
+                &format!("/cases/{}/consents", w.case),
+                &grant,
+            )
+            .await
+            .ok(201, &w.at("grant until day 6"));
+        let body = json!({
+            "release_date": day(&w, 100).to_string(), "kind": "end_of_sentence",
+            "owners": [
+                { "item": "housing", "owner": { "kind": "relative", "account": w.relative.id } },
+            ],
+        });
+        let plan = put_plan(&w, &w.worker, &body)
+            .await
+            .ok(201, &w.at("create"))
+            .clone();
+        let housing = item(&plan, "housing");
+        for days in [3, 9, 11] {
+            move_clock_to(&w, nine_am(first, days));
+            deliver(&w).await;
+        }
+        assert_eq!(
+            reminded(&w, &w.relative, &housing).await,
+            ["reminder.item_due_7d"],
+            "{}",
+            w.at("relative")
+        );
+        assert_eq!(
+            reminded(&w, &w.worker, &housing).await,
+            [
+                "reminder.item_due_7d",
+                "reminder.item_due_1d",
+                "reminder.item_overdue"
+            ],
+            "{}",
+            w.at("worker")
+        );
+    }
+}
+
 /// Withdrawing `release_plan` from one owner and restricting the other
 /// cancels their pending reminders: the workers are still reminded, the two
 /// relatives hear nothing more of the items.

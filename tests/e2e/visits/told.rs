@@ -155,3 +155,45 @@ async fn a_cancelled_visit_sends_no_reminder() {
         );
     }
 }
+
+/// A `visits` consent that ends before the day-before reminder: the visit
+/// is arranged while it holds, and no reminder comes after it ended.
+#[tokio::test]
+async fn no_reminder_comes_after_the_visits_consent_has_ended() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        let until = nine_am(&w, 5);
+        let grant = json!({
+            "grantee": w.relative.id, "change": "grant", "scopes": ["visits"],
+            "valid_until": until, "method": "in_person",
+        });
+        w.srv
+            .post(
+                w.worker.token(),
+                &format!("/cases/{}/consents", w.case),
+                &grant,
+            )
+            .await
+            .ok(201, &w.at("grant until day 5"));
+        let visit = id(&request(&w, &w.relative).await);
+        step_ok(&w, &w.worker, &visit, json!({ "action": "review" })).await;
+        step_ok(&w, &w.worker, &visit, json!({ "action": "forward" })).await;
+        step_ok(&w, &w.worker, &visit, schedule(&w)).await;
+        // The day before the visit (day 12): the consent ended on day 5.
+        move_clock_to(&w, nine_am(&w, 11) + jiff::SignedDuration::from_mins(1));
+        assert_eq!(
+            passerelle_server::deliver_reminders(&w.srv.state)
+                .await
+                .unwrap(),
+            0,
+            "{}",
+            w.at("after the consent")
+        );
+        let kinds = told(&w, &w.relative, &visit).await;
+        assert!(
+            !kinds.iter().any(|k| k == "reminder.visit_tomorrow"),
+            "{}: {kinds:?}",
+            w.at("relative")
+        );
+    }
+}

@@ -48,17 +48,22 @@ struct Target<'a> {
     generation: String,
 }
 
+/// The reminders of `target` still ahead of `now`, for `accounts` and, at
+/// each instant its owner may then see the plan, for `owner`'s owner: a
+/// consent that ends before a reminder, or begins after it, decides it.
 fn expand(
     access: &CaseAccess,
     plan: &Plan,
     target: &Target<'_>,
     accounts: &[AccountId],
+    owner: Option<&PlanItem>,
     now: Timestamp,
     out: &mut Vec<NewReminder>,
 ) {
     for (kind, due_at) in reminder_instants(target.rules, target.date, now) {
         let short = kind.trim_start_matches("reminder.");
-        for &account in accounts {
+        let owner = owner.and_then(|item| owner_account(access, item, due_at));
+        for &account in accounts.iter().chain(owner.iter()) {
             out.push(NewReminder {
                 // Object, kind, person, time and the plan's revision: a
                 // moved release makes new keys, so a date moved back is
@@ -93,7 +98,7 @@ pub(super) fn reminders(access: &CaseAccess, plan: &Plan, now: Timestamp) -> Vec
         date: plan.release_date,
         generation: String::new(),
     };
-    expand(access, plan, &release, &workers, now, &mut out);
+    expand(access, plan, &release, &workers, None, now, &mut out);
     for item in plan.items.iter().filter(|i| !i.status.is_final()) {
         item_reminders(access, plan, item, &workers, String::new(), now, &mut out);
     }
@@ -113,8 +118,6 @@ fn item_reminders(
     let Some(due) = due_date(plan.release_date, item.offset_days) else {
         return;
     };
-    let mut accounts = workers.to_vec();
-    accounts.extend(owner_account(access, item, now));
     let target = Target {
         object_kind: "plan_item",
         object_id: item.id.as_uuid(),
@@ -122,7 +125,7 @@ fn item_reminders(
         date: due,
         generation,
     };
-    expand(access, plan, &target, &accounts, now, out);
+    expand(access, plan, &target, workers, Some(item), now, out);
 }
 
 /// Schedules the reminders of an item just reopened: those still ahead,

@@ -132,7 +132,7 @@ pub async fn step(
         })?;
     access::record(&state, &caller, Some(updated.case), touch, Outcome::Allowed).await?;
     tracing::info!(visit = %id, status = updated.status.name(), "visit status changed");
-    super::remind::follow(&state, &visit.status, &updated).await;
+    super::remind::follow(&state, &access, &visit.status, &updated).await;
     tell(&state, &access, &caller, &updated).await;
     Ok(Json(VisitView::of(updated, me)))
 }

@@ -3,11 +3,13 @@
 //! step (none once the visit is cancelled, refused, done or moved).
 
 use jiff::civil::Date;
+use passerelle_domain::Scope;
 use passerelle_domain::visit::{VisitStatus, brussels_today, reminder_due};
 use passerelle_store::notify::NewReminder;
 use passerelle_store::visits::VisitRequest;
 
 use crate::AppState;
+use crate::access::CaseAccess;
 
 /// What a step means for the visit's reminders.
 #[derive(Debug, PartialEq, Eq)]
@@ -60,14 +62,27 @@ pub(super) fn plan(before: &VisitStatus, after: &VisitRequest, today: Date) -> P
     }
 }
 
-/// Carries out [`plan`]. The step is already committed, so a failure is
-/// logged, not answered.
-pub(super) async fn follow(state: &AppState, before: &VisitStatus, after: &VisitRequest) {
+/// Carries out [`plan`], leaving out a reminder the relative's `visits`
+/// consent will no longer allow when it falls due (a consent that ends
+/// before, or a restriction that begins before). The step is already
+/// committed, so a failure is logged, not answered.
+pub(super) async fn follow(
+    state: &AppState,
+    access: &CaseAccess,
+    before: &VisitStatus,
+    after: &VisitRequest,
+) {
     let Some(today) = brussels_today(state.now()) else {
         tracing::error!(visit = %after.id, "no time zone for Brussels: no reminder");
         return;
     };
-    let plan = plan(before, after, today);
+    let mut plan = plan(before, after, today);
+    plan.schedule = plan.schedule.filter(|r| {
+        access
+            .facts()
+            .contact(r.account, Scope::Visits, r.due_at)
+            .is_allowed()
+    });
     if plan.cancel
         && let Err(error) = state
             .store
