@@ -44,7 +44,7 @@ pub fn overdue(urgency: Urgency, since: Timestamp, now: Timestamp) -> bool {
 
 /// The place of an item in the queue: urgency (most urgent first), then age
 /// (oldest first), then id, so the order is total and pages never overlap.
-pub fn rank(urgency: Urgency) -> i64 {
+pub const fn rank(urgency: Urgency) -> i64 {
     match urgency {
         Urgency::Urgent => 0,
         Urgency::High => 1,

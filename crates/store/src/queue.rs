@@ -115,7 +115,7 @@ const BRANCHES: [Branch; 6] = [
         per_case: "messages_pending_relay",
         filter: "status = 'pending_relay'",
         urgency: "normal",
-        rank: 2,
+        rank: rank(Urgency::Normal),
     },
     Branch {
         source: "request",
@@ -124,7 +124,7 @@ const BRANCHES: [Branch; 6] = [
         per_case: "practical_requests_submitted",
         filter: "status = 'submitted' AND urgency = 'urgent'",
         urgency: "urgent",
-        rank: 0,
+        rank: rank(Urgency::Urgent),
     },
     Branch {
         source: "request",
@@ -133,7 +133,7 @@ const BRANCHES: [Branch; 6] = [
         per_case: "practical_requests_submitted",
         filter: "status = 'submitted' AND urgency = 'high'",
         urgency: "high",
-        rank: 1,
+        rank: rank(Urgency::High),
     },
     Branch {
         source: "request",
@@ -142,7 +142,7 @@ const BRANCHES: [Branch; 6] = [
         per_case: "practical_requests_submitted",
         filter: "status = 'submitted' AND urgency = 'normal'",
         urgency: "normal",
-        rank: 2,
+        rank: rank(Urgency::Normal),
     },
     Branch {
         source: "request",
@@ -151,7 +151,7 @@ const BRANCHES: [Branch; 6] = [
         per_case: "practical_requests_submitted",
         filter: "status = 'submitted' AND urgency = 'low'",
         urgency: "low",
-        rank: 3,
+        rank: rank(Urgency::Low),
     },
     Branch {
         source: "visit",
@@ -160,7 +160,7 @@ const BRANCHES: [Branch; 6] = [
         per_case: "visits_to_forward",
         filter: "status IN ('submitted', 'under_review')",
         urgency: "normal",
-        rank: 2,
+        rank: rank(Urgency::Normal),
     },
 ];
 
