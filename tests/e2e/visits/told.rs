@@ -37,6 +37,13 @@ fn nine_am(w: &World, days: i64) -> Timestamp {
         .timestamp()
 }
 
+/// Runs the reminder pump once; how many reminders it delivered.
+async fn deliver(w: &World) -> usize {
+    passerelle_server::deliver_reminders(&w.srv.state)
+        .await
+        .unwrap()
+}
+
 fn move_clock_to(w: &World, at: Timestamp) {
     let by = at.duration_since(w.srv.clock.now());
     w.srv.clock.advance(by);
@@ -76,42 +83,14 @@ async fn every_step_is_told_and_the_reminder_comes_once_the_day_before() {
 
         // The day before the first date: nothing, it was moved.
         move_clock_to(&w, nine_am(&w, 11) + jiff::SignedDuration::from_mins(1));
-        assert_eq!(
-            passerelle_server::deliver_reminders(&w.srv.state)
-                .await
-                .unwrap(),
-            0,
-            "{}",
-            w.at("old date")
-        );
+        assert_eq!(deliver(&w).await, 0, "{}", w.at("old date"));
         // The clock is now on day 11, so day 2 from here is the day before
         // the new date (day 14). A minute before 09:00: not yet.
         move_clock_to(&w, nine_am(&w, 2) - jiff::SignedDuration::from_mins(1));
-        assert_eq!(
-            passerelle_server::deliver_reminders(&w.srv.state)
-                .await
-                .unwrap(),
-            0,
-            "{}",
-            w.at("not yet")
-        );
+        assert_eq!(deliver(&w).await, 0, "{}", w.at("not yet"));
         move_clock_to(&w, nine_am(&w, 1));
-        assert_eq!(
-            passerelle_server::deliver_reminders(&w.srv.state)
-                .await
-                .unwrap(),
-            1,
-            "{}",
-            w.at("due")
-        );
-        assert_eq!(
-            passerelle_server::deliver_reminders(&w.srv.state)
-                .await
-                .unwrap(),
-            0,
-            "{}",
-            w.at("once")
-        );
+        assert_eq!(deliver(&w).await, 1, "{}", w.at("due"));
+        assert_eq!(deliver(&w).await, 0, "{}", w.at("once"));
         let kinds = told(&w, &w.relative, &visit).await;
         assert_eq!(
             kinds.last().map(String::as_str),
@@ -145,14 +124,7 @@ async fn a_cancelled_visit_sends_no_reminder() {
         );
         let today = nine_am(&w, 0);
         move_clock_to(&w, today + jiff::SignedDuration::from_hours(24 * 12));
-        assert_eq!(
-            passerelle_server::deliver_reminders(&w.srv.state)
-                .await
-                .unwrap(),
-            0,
-            "{}",
-            w.at("cancelled")
-        );
+        assert_eq!(deliver(&w).await, 0, "{}", w.at("cancelled"));
     }
 }
 
@@ -181,14 +153,7 @@ async fn no_reminder_comes_after_the_visits_consent_has_ended() {
         step_ok(&w, &w.worker, &visit, schedule(&w)).await;
         // The day before the visit (day 12): the consent ended on day 5.
         move_clock_to(&w, nine_am(&w, 11) + jiff::SignedDuration::from_mins(1));
-        assert_eq!(
-            passerelle_server::deliver_reminders(&w.srv.state)
-                .await
-                .unwrap(),
-            0,
-            "{}",
-            w.at("after the consent")
-        );
+        assert_eq!(deliver(&w).await, 0, "{}", w.at("after the consent"));
         let kinds = told(&w, &w.relative, &visit).await;
         assert!(
             !kinds.iter().any(|k| k == "reminder.visit_tomorrow"),
