@@ -17,7 +17,9 @@
 //!   functions `seal` and `open`, which compute every Diffie-Hellman, as for
 //!   the first message to or from a new correspondent;
 //!   (a caller's [`Hook`] may add its own ids to the same groups);
-//! - `x25519/diffie_hellman`, `x25519/base_point_mult`;
+//! - `x25519/diffie_hellman`, `x25519/base_point_mult` (`x25519-dalek`, the
+//!   portable ladder that age also uses), `x25519/aws_lc_diffie_hellman`,
+//!   `x25519/aws_lc_key_load` (AWS-LC, the X25519 Passerelle runs);
 //! - `chacha20poly1305_encrypt/<size>`.
 
 // Benches may abort on a setup failure: there is nobody to report it to.
@@ -275,8 +277,14 @@ pub fn bench_envelopes(c: &mut Criterion, hook: Hook<'_>) {
 }
 
 /// Registers `diffie_hellman` (one variable-base X25519) and
-/// `base_point_mult` (one key generation's `PublicKey::from(&StaticSecret)`).
+/// `base_point_mult` (one key generation's `PublicKey::from(&StaticSecret)`)
+/// with `x25519-dalek`; and the same two with AWS-LC, which Passerelle uses:
+/// `aws_lc_diffie_hellman` (one agreement with a loaded key, the result
+/// copied out) and `aws_lc_key_load` (loading a private key, which computes
+/// its public key: what an ephemeral key costs).
 pub fn register_x25519(group: &mut BenchmarkGroup<'_, WallTime>) {
+    use aws_lc_rs::agreement::{PrivateKey, UnparsedPublicKey, X25519, agree};
+
     let ours = x25519_dalek::StaticSecret::from([0x42; 32]);
     let theirs = x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from([0x24; 32]));
     group.bench_function("diffie_hellman", |b| {
@@ -284,6 +292,26 @@ pub fn register_x25519(group: &mut BenchmarkGroup<'_, WallTime>) {
     });
     group.bench_function("base_point_mult", |b| {
         b.iter(|| x25519_dalek::PublicKey::from(black_box(&ours)));
+    });
+    let loaded = PrivateKey::from_private_key(&X25519, ours.as_bytes()).unwrap();
+    group.bench_function("aws_lc_diffie_hellman", |b| {
+        b.iter(|| {
+            let peer = UnparsedPublicKey::new(&X25519, black_box(theirs.as_bytes()));
+            agree(&loaded, peer, (), |shared| {
+                let mut out = [0u8; 32];
+                out.copy_from_slice(shared);
+                Ok(out)
+            })
+            .unwrap()
+        });
+    });
+    group.bench_function("aws_lc_key_load", |b| {
+        b.iter(|| {
+            let key = PrivateKey::from_private_key(&X25519, black_box(ours.as_bytes())).unwrap();
+            let mut public = [0u8; 32];
+            public.copy_from_slice(key.compute_public_key().unwrap().as_ref());
+            public
+        });
     });
 }
 

@@ -278,6 +278,12 @@ impl<'a> Encapsulations<'a> {
         }
     }
 
+    /// How many X25519s the encapsulations do: one each, and one more for
+    /// each static Diffie-Hellman not in the cache.
+    fn diffie_hellmans(&self) -> usize {
+        self.recipients.len() + self.cached.iter().filter(|c| c.is_none()).count()
+    }
+
     fn encap(&self, index: usize) -> Result<Encapped, Error> {
         let recipient = self
             .recipients
@@ -298,7 +304,6 @@ impl<'a> Encapsulations<'a> {
         let (enc, secret) = encap(
             seed,
             recipient,
-            peer.point.as_ref(),
             Some(AuthSender {
                 public: &self.sender_public,
                 static_dh: &peer.static_dh,
@@ -359,18 +364,26 @@ impl payload::SideWork for Encapsulations<'_> {
 
 /// How a seal shares its work between threads (the envelope is the same
 /// either way). On the benchmark machine, starting a thread costs the
-/// caller about 25 µs and the new thread runs some 40 µs later; one
-/// encapsulation (X25519 twice) costs about 55 µs, 90 µs on a first contact;
-/// the payload pass about 1 µs per KiB.
+/// caller about 25 µs and the new thread runs some 40 µs later; one X25519
+/// costs about 28 µs and an encapsulation does one or two (one when the
+/// static Diffie-Hellman is cached) and loads an ephemeral key (8 µs); the
+/// payload pass costs about 1 µs per KiB. `diffie_hellmans` counts the
+/// X25519s the encapsulations will do.
 /// - A large payload (see [`payload::PARALLEL_MIN_LEN`]): the payload pass
 ///   itself is split, and the encapsulations fill the gaps.
-/// - Three recipients or more, or two and a payload of a few dozen KiB: one
-///   thread runs the payload pass, and both share the encapsulations.
+/// - Five Diffie-Hellmans or more (three recipients on a first contact,
+///   five between established correspondents), or two recipients and a
+///   payload of a few dozen KiB: one thread runs the payload pass, and both
+///   share the encapsulations.
 /// - Less than that: a thread would cost about what it saves.
-fn seal_threads(plaintext_len: usize, recipients: usize) -> payload::Threads {
+fn seal_threads(
+    plaintext_len: usize,
+    recipients: usize,
+    diffie_hellmans: usize,
+) -> payload::Threads {
     if plaintext_len >= payload::PARALLEL_MIN_LEN {
         payload::Threads::Pipelined
-    } else if recipients >= 3 || (recipients == 2 && plaintext_len >= 32 * 1024) {
+    } else if diffie_hellmans >= 5 || (recipients >= 2 && plaintext_len >= 32 * 1024) {
         payload::Threads::SideWorkHelper
     } else {
         payload::Threads::One
@@ -436,7 +449,7 @@ pub(crate) fn seal_inner(
         plaintext,
         ciphertext,
         &encapsulations,
-        seal_threads(plaintext.len(), count),
+        seal_threads(plaintext.len(), count, encapsulations.diffie_hellmans()),
     )?;
     payload_tag.copy_from_slice(&sealed.tag);
     let mut encapped = encapsulations.into_results()?;

@@ -12,28 +12,22 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use curve25519_dalek::EdwardsPoint;
-
 use crate::envelope::{Context, Opened, SealRandomness, SealedEnvelope, open_inner, seal_inner};
-use crate::hpke_suite::{StaticDh, edwards_point};
+use crate::hpke_suite::StaticDh;
 use crate::{Error, PublicKey, SecretKey};
 
 /// What is kept about one correspondent: the static Diffie-Hellman result
-/// (secret), and its public key's Edwards point (public), which spares the
-/// decompression on every seal to it.
+/// (secret).
 pub(crate) struct Peer {
     pub(crate) static_dh: StaticDh,
-    pub(crate) point: Option<EdwardsPoint>,
 }
 
 impl Peer {
-    /// Computes both for `peer`, from `own`, straight into the box the
-    /// cache will keep.
+    /// Computes it for `peer`, from `own`, straight into the box the cache
+    /// will keep.
     pub(crate) fn compute(own: &SecretKey, peer: &PublicKey) -> Result<Box<Self>, Error> {
-        let point = edwards_point(peer.as_bytes());
         Ok(Box::new(Self {
-            static_dh: StaticDh::compute(own, peer, point.as_ref())?,
-            point,
+            static_dh: StaticDh::compute(own, peer)?,
         }))
     }
 }

@@ -159,6 +159,11 @@ mod secret {
     pub struct SecretKey {
         secret: x25519_dalek::StaticSecret,
         public: PublicKey,
+        /// The same key, loaded once into AWS-LC for its Diffie-Hellmans
+        /// (see [`crate::hpke_suite::x25519`]); freed with its memory
+        /// cleansed. `None` only if AWS-LC could not take it (out of
+        /// memory), and then every Diffie-Hellman with it fails.
+        agreement: Option<aws_lc_rs::agreement::PrivateKey>,
     }
 
     impl SecretKey {
@@ -176,7 +181,16 @@ mod secret {
             // A clamped scalar times the base point is never of small order.
             let public =
                 PublicKey::from_validated(x25519_dalek::PublicKey::from(&secret).to_bytes());
-            Self { secret, public }
+            let agreement = aws_lc_rs::agreement::PrivateKey::from_private_key(
+                &aws_lc_rs::agreement::X25519,
+                secret.as_bytes(),
+            )
+            .ok();
+            Self {
+                secret,
+                public,
+                agreement,
+            }
         }
 
         /// The public half.
@@ -217,15 +231,10 @@ mod secret {
             Ok(Self::from_bytes(&bytes))
         }
 
-        /// X25519 of this key with the u-coordinate `peer`, whose Edwards
-        /// point is `point` (see [`crate::hpke_suite::x25519`]). The caller
-        /// refuses an all-zero result.
-        pub(crate) fn x25519(
-            &self,
-            peer: &[u8; 32],
-            point: Option<&curve25519_dalek::EdwardsPoint>,
-        ) -> Zeroizing<[u8; 32]> {
-            crate::hpke_suite::x25519(self.secret.as_bytes(), peer, point)
+        /// X25519 of this key with the u-coordinate `peer`; `None` if the
+        /// result is all-zero (see [`crate::hpke_suite::x25519`]).
+        pub(crate) fn x25519(&self, peer: &[u8; 32]) -> Option<Zeroizing<[u8; 32]>> {
+            crate::hpke_suite::x25519(self.agreement.as_ref()?, peer)
         }
     }
 
