@@ -4,7 +4,10 @@
 //! `--queue-items` messages, practical requests and visits spread over them
 //! (a share still waiting: `--queue-waiting-percent`), checks that the
 //! server reads the seeded rows, then measures `GET /queue?limit=50` as that
-//! worker with `--clients` concurrent clients for `--seconds`.
+//! worker with `--clients` concurrent clients for `--seconds`, each sending
+//! its next request as soon as the last is answered (the most the server
+//! gives), then again with the same clients paced at half the throughput
+//! measured, latency counted from when each request was due.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -150,15 +153,33 @@ async fn bench(
         "queue: GET /queue?limit={} as the worker, {} clients, {} s",
         q.queue_limit, args.clients, args.seconds
     ));
-    let measured =
-        load::closed_loop(args.clients, Duration::from_secs(args.seconds), 200, make).await?;
+    let measured = load::closed_loop(
+        args.clients,
+        Duration::from_secs(args.seconds),
+        200,
+        make.clone(),
+    )
+    .await?;
+    let half_rate = measured.throughput() / 2.0;
+    progress(&format!(
+        "queue at half that rate: {half_rate:.0} req/s from {} clients, {} s",
+        args.clients, args.seconds
+    ));
+    let half = load::open_loop(
+        args.clients,
+        half_rate,
+        Duration::from_secs(args.seconds),
+        200,
+        make,
+    )
+    .await?;
     Ok(QueueReport::new(
         args,
         plan,
         seeded,
         checked,
-        &warm,
-        &measured,
+        [&warm, &measured, &half],
+        half_rate,
         server.rss_kib()?,
     ))
 }
