@@ -7,7 +7,7 @@ use passerelle_domain::AccountId;
 use super::PgStore;
 use crate::Result;
 use crate::queue::{
-    Dialect, QueueCounts, QueueCursor, QueueItem, QueueRow, QueueStore, counts_from,
+    Dialect, QueueCounts, QueueCursor, QueueItem, QueueRow, QueueStore, Waiting, counts_from,
     overdue_cutoffs, page_sql, recent_sql, totals_sql,
 };
 use crate::rows::convert;
@@ -44,15 +44,12 @@ impl QueueStore for PgStore {
     }
 
     async fn work_queue_counts(&self, worker: AccountId, now: Timestamp) -> Result<QueueCounts> {
-        let waiting: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(totals_sql(&DIALECT)))
+        let waiting: Waiting = sqlx::query_as(sqlx::AssertSqlSafe(totals_sql(&DIALECT)))
             .bind(worker.as_uuid())
-            .fetch_all(&self.pool)
+            .fetch_one(&self.pool)
             .await?;
-        if !waiting
-            .iter()
-            .any(|(source, n)| source == "request" && *n > 0)
-        {
-            return Ok(counts_from(&waiting, None));
+        if waiting.requests <= 0 {
+            return Ok(counts_from(waiting, None));
         }
         let [urgent, high, normal, low] = overdue_cutoffs(now);
         let recent: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(recent_sql(&DIALECT)))
@@ -63,6 +60,6 @@ impl QueueStore for PgStore {
             .bind(low)
             .fetch_one(&self.pool)
             .await?;
-        Ok(counts_from(&waiting, Some(recent)))
+        Ok(counts_from(waiting, Some(recent)))
     }
 }
