@@ -7,7 +7,7 @@ use passerelle_crypto::{CaseId, ContentType, Context, MessageId, PublicKey};
 use passerelle_server::Clock as _;
 use serde_json::{Value, json};
 
-use crate::support::world::grant;
+use crate::support::world::{grant, grant_until};
 use crate::support::{Actor, Resp, World};
 
 mod bad_input;

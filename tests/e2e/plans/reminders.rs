@@ -18,6 +18,16 @@ fn nine_am(first: Date, days: i64) -> Timestamp {
         .timestamp()
 }
 
+/// A plan releasing on day 100 whose housing item the relative owns.
+fn housing_owned_by_the_relative(w: &World) -> serde_json::Value {
+    json!({
+        "release_date": day(w, 100).to_string(), "kind": "end_of_sentence",
+        "owners": [
+            { "item": "housing", "owner": { "kind": "relative", "account": w.relative.id } },
+        ],
+    })
+}
+
 fn move_clock_to(w: &World, at: Timestamp) {
     let by = at.duration_since(w.srv.clock.now());
     w.srv.clock.advance(by);
@@ -54,12 +64,7 @@ async fn moving_the_release_moves_the_reminders_and_finished_items_go_quiet() {
         let w = World::build(backend).await;
         let first = day(&w, 0);
         grant(&w.srv, &w.worker, &w.case, &w.relative, &["release_plan"]).await;
-        let body = json!({
-            "release_date": day(&w, 100).to_string(), "kind": "end_of_sentence",
-            "owners": [
-                { "item": "housing", "owner": { "kind": "relative", "account": w.relative.id } },
-            ],
-        });
+        let body = housing_owned_by_the_relative(&w);
         let plan = put_plan(&w, &w.worker, &body)
             .await
             .ok(201, &w.at("create"))
@@ -141,24 +146,16 @@ async fn an_owner_is_reminded_only_while_their_consent_lasts() {
         let first = day(&w, 0);
         // Housing is due on day 10: reminded on day 3 (7 days before), 9
         // (the day before) and 11 (overdue). The consent ends on day 6.
-        let grant = json!({
-            "grantee": w.relative.id, "change": "grant", "scopes": ["release_plan"],
-            "valid_until": nine_am(first, 6), "method": "in_person",
-        });
-        w.srv
-            .post(
-                w.worker.token(),
-                &format!("/cases/{}/consents", w.case),
-                &grant,
-            )
-            .await
-            .ok(201, &w.at("grant until day 6"));
-        let body = json!({
-            "release_date": day(&w, 100).to_string(), "kind": "end_of_sentence",
-            "owners": [
-                { "item": "housing", "owner": { "kind": "relative", "account": w.relative.id } },
-            ],
-        });
+        grant_until(
+            &w.srv,
+            &w.worker,
+            &w.case,
+            &w.relative,
+            &["release_plan"],
+            nine_am(first, 6),
+        )
+        .await;
+        let body = housing_owned_by_the_relative(&w);
         let plan = put_plan(&w, &w.worker, &body)
             .await
             .ok(201, &w.at("create"))

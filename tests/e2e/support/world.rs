@@ -309,16 +309,45 @@ pub async fn grant(
     relative: &Actor,
     scopes: &[&str],
 ) -> String {
-    let body = json!({
+    record_grant(srv, worker, case, relative, scopes, None).await
+}
+
+/// As [`grant`], with the consent ending at `until`.
+pub async fn grant_until(
+    srv: &TestServer,
+    worker: &Actor,
+    case: &str,
+    relative: &Actor,
+    scopes: &[&str],
+    until: jiff::Timestamp,
+) -> String {
+    record_grant(srv, worker, case, relative, scopes, Some(until)).await
+}
+
+async fn record_grant(
+    srv: &TestServer,
+    worker: &Actor,
+    case: &str,
+    relative: &Actor,
+    scopes: &[&str],
+    until: Option<jiff::Timestamp>,
+) -> String {
+    let mut body = json!({
         "grantee": relative.id,
         "change": "grant",
         "scopes": scopes,
         "method": "in_person",
     });
+    if let Some(until) = until {
+        body["valid_until"] = json!(until);
+    }
     let resp = srv
         .post(worker.token(), &format!("/cases/{case}/consents"), &body)
         .await;
-    resp.ok(201, &format!("[{}] grant {scopes:?}", srv.name))["id"]
+    resp.ok(
+        201,
+        &format!("[{}] grant {scopes:?} until {until:?}", srv.name),
+    )["id"]
         .as_str()
         .unwrap()
         .to_owned()

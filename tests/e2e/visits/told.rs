@@ -135,18 +135,7 @@ async fn no_reminder_comes_after_the_visits_consent_has_ended() {
     for backend in backends().await {
         let w = World::build(backend).await;
         let until = nine_am(&w, 5);
-        let grant = json!({
-            "grantee": w.relative.id, "change": "grant", "scopes": ["visits"],
-            "valid_until": until, "method": "in_person",
-        });
-        w.srv
-            .post(
-                w.worker.token(),
-                &format!("/cases/{}/consents", w.case),
-                &grant,
-            )
-            .await
-            .ok(201, &w.at("grant until day 5"));
+        grant_until(&w.srv, &w.worker, &w.case, &w.relative, &["visits"], until).await;
         let visit = id(&request(&w, &w.relative).await);
         step_ok(&w, &w.worker, &visit, json!({ "action": "review" })).await;
         step_ok(&w, &w.worker, &visit, json!({ "action": "forward" })).await;
