@@ -30,7 +30,7 @@ macro_rules! named {
             pub const ALL: &[Self] = &[$(Self::$variant),+];
 
             /// The stable name stored and sent in JSON.
-            pub fn name(self) -> &'static str {
+            pub const fn name(self) -> &'static str {
                 match self { $(Self::$variant => $text),+ }
             }
         }

@@ -117,42 +117,16 @@ const BRANCHES: [Branch; 6] = [
         urgency: "normal",
         rank: rank(Urgency::Normal),
     },
-    Branch {
-        source: "request",
-        table: "practical_requests",
-        index: "practical_requests_waiting_by_age",
-        per_case: "practical_requests_submitted",
-        filter: "status = 'submitted' AND urgency = 'urgent'",
-        urgency: "urgent",
-        rank: rank(Urgency::Urgent),
-    },
-    Branch {
-        source: "request",
-        table: "practical_requests",
-        index: "practical_requests_waiting_by_age",
-        per_case: "practical_requests_submitted",
-        filter: "status = 'submitted' AND urgency = 'high'",
-        urgency: "high",
-        rank: rank(Urgency::High),
-    },
-    Branch {
-        source: "request",
-        table: "practical_requests",
-        index: "practical_requests_waiting_by_age",
-        per_case: "practical_requests_submitted",
-        filter: "status = 'submitted' AND urgency = 'normal'",
-        urgency: "normal",
-        rank: rank(Urgency::Normal),
-    },
-    Branch {
-        source: "request",
-        table: "practical_requests",
-        index: "practical_requests_waiting_by_age",
-        per_case: "practical_requests_submitted",
-        filter: "status = 'submitted' AND urgency = 'low'",
-        urgency: "low",
-        rank: rank(Urgency::Low),
-    },
+    request_branch(
+        "status = 'submitted' AND urgency = 'urgent'",
+        Urgency::Urgent,
+    ),
+    request_branch("status = 'submitted' AND urgency = 'high'", Urgency::High),
+    request_branch(
+        "status = 'submitted' AND urgency = 'normal'",
+        Urgency::Normal,
+    ),
+    request_branch("status = 'submitted' AND urgency = 'low'", Urgency::Low),
     Branch {
         source: "visit",
         table: "visits",
@@ -163,6 +137,20 @@ const BRANCHES: [Branch; 6] = [
         rank: rank(Urgency::Normal),
     },
 ];
+
+/// The branch of the practical requests of one urgency; `filter` names
+/// the same urgency (a `const` cannot format it).
+const fn request_branch(filter: &'static str, urgency: Urgency) -> Branch {
+    Branch {
+        source: "request",
+        table: "practical_requests",
+        index: "practical_requests_waiting_by_age",
+        per_case: "practical_requests_submitted",
+        filter,
+        urgency: urgency.name(),
+        rank: rank(urgency),
+    }
+}
 
 /// How an engine writes the queue's queries.
 pub(crate) struct Dialect {
@@ -384,5 +372,26 @@ impl TryFrom<QueueRow> for QueueItem {
                 .map_err(|_| StoreError::Corrupt("urgency"))?,
             since: crate::codec::timestamp(row.since)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each request branch's filter picks the urgency it is ranked as.
+    #[test]
+    fn each_request_branch_filters_on_its_own_urgency() {
+        let requests: Vec<&Branch> = BRANCHES.iter().filter(|b| b.source == "request").collect();
+        assert_eq!(requests.len(), 4);
+        for branch in requests {
+            assert!(
+                branch
+                    .filter
+                    .ends_with(&format!("urgency = '{}'", branch.urgency)),
+                "{}",
+                branch.filter
+            );
+        }
     }
 }
