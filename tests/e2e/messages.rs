@@ -349,3 +349,53 @@ async fn inbox_pages_return_every_message_exactly_once_and_open_to_their_plainte
         assert_eq!(by_case.len(), 24, "{}", w.at("the worker's outbox"));
     }
 }
+
+/// The server keeps a case's keys between uploads; a rotation must still
+/// count from the very next one, both for what the rotating person seals
+/// and for what is sealed to them.
+#[tokio::test]
+async fn a_rotated_key_counts_from_the_very_next_upload() {
+    for backend in backends().await {
+        let w = World::build(backend).await;
+        // Both directions go through once, so the keys are known.
+        w.send(&w.relative, &[&w.detainee], b"avant").await;
+        w.send(&w.worker, &[&w.relative], b"bien recu").await;
+
+        let new = passerelle_crypto::SecretKey::generate().unwrap();
+        w.srv
+            .put(
+                w.relative.token(),
+                "/me/key",
+                &json!({ "public_key": new.public_key().to_text() }),
+            )
+            .await
+            .ok(201, &w.at("rotate"));
+
+        let workers = [w.coordinator.public(), w.worker.public()];
+        let to_detainee = [&workers[0], &workers[1], &w.detainee.public()];
+        let old = seal::seal(&w.relative.key, &to_detainee, &w.case, b"ancienne cle");
+        w.upload(&w.relative, &w.case, &old).await.err(
+            422,
+            "invalid_envelope",
+            &w.at("sealed with the retired key"),
+        );
+        let fresh = seal::seal(&new, &to_detainee, &w.case, b"nouvelle cle");
+        w.upload(&w.relative, &w.case, &fresh)
+            .await
+            .ok(201, &w.at("sealed with the new key"));
+
+        let to_old = [&workers[0], &workers[1], &w.relative.public()];
+        let stale = seal::seal(&w.worker.key, &to_old, &w.case, b"pour l'ancienne cle");
+        w.upload(&w.worker, &w.case, &stale).await.err(
+            422,
+            "invalid_envelope",
+            &w.at("sealed to the retired key"),
+        );
+        let new_public = new.public_key();
+        let to_new = [&workers[0], &workers[1], &new_public];
+        let current = seal::seal(&w.worker.key, &to_new, &w.case, b"pour la nouvelle cle");
+        w.upload(&w.worker, &w.case, &current)
+            .await
+            .ok(201, &w.at("sealed to the new key"));
+    }
+}

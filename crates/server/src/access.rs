@@ -3,6 +3,8 @@
 //! attempt to the audit trail, denials included. No handler decides access
 //! by itself.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use passerelle_domain::policy::{self, Action, Actor, CaseFacts, Decision, Denial};
 use passerelle_domain::{AccountId, CaseId, ConsentRecord, Membership, Party, Restriction, Scope};
@@ -68,6 +70,27 @@ impl CaseAccess {
             consents,
             restrictions,
         }))
+    }
+
+    /// [`CaseAccess::load`] for `caller`'s request: kept facts when the
+    /// access generation read with its session has not moved since they
+    /// were read (`crate::facts`).
+    pub async fn load_for(
+        state: &AppState,
+        caller: &Caller,
+        case: CaseId,
+    ) -> Result<Option<Self>, ApiError> {
+        if let Some(kept) = state.facts.access.get(caller.generation, &case) {
+            return Ok(Some((*kept).clone()));
+        }
+        let loaded = Self::load(state, case).await?;
+        if let Some(access) = &loaded {
+            state
+                .facts
+                .access
+                .put(caller.generation, case, Arc::new(access.clone()));
+        }
+        Ok(loaded)
     }
 
     /// What `account` is to the case.
@@ -203,7 +226,7 @@ pub async fn gate(
     action: Action,
     touch: Touch,
 ) -> Result<CaseAccess, ApiError> {
-    let access = CaseAccess::load(state, case).await?;
+    let access = CaseAccess::load_for(state, caller, case).await?;
     let decision = match &access {
         None => Decision::Deny(Denial::NotAParty),
         Some(access) => access.decide(&caller.account, action, state.now()),

@@ -31,6 +31,8 @@ pub struct Caller {
     /// The account.
     pub account: Account,
     token_hash: [u8; 32],
+    /// The access generation read with the session (`crate::facts`).
+    pub(crate) generation: i64,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -44,14 +46,15 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError::Unauthenticated)?;
         let token_hash = hash_token(token);
-        let account = state
+        let session = state
             .store
-            .session_account(&token_hash, state.now())
+            .session(&token_hash, state.now())
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         Ok(Self {
-            account,
+            account: session.account,
             token_hash,
+            generation: session.access_generation,
         })
     }
 }

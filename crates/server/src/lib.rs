@@ -20,6 +20,7 @@ mod consent;
 mod directory;
 mod error;
 mod events;
+mod facts;
 mod keys;
 mod messages;
 mod notifications;

@@ -7,7 +7,10 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use passerelle_crypto::{ContentType, Envelope, PublicKey};
+use std::sync::Arc;
+
 use passerelle_domain::{AccountId, Membership};
+use passerelle_store::KeyRecord;
 
 use crate::access::CaseAccess;
 use crate::auth::Caller;
@@ -60,8 +63,7 @@ pub async fn check(
     if envelope.case_id().as_bytes() != access.case.id.as_uuid().as_bytes() {
         return Err(invalid("the envelope is sealed for another case"));
     }
-    let ids: Vec<AccountId> = access.parties.iter().map(|p| p.account).collect();
-    let keys = state.store.current_keys(&ids).await?;
+    let keys = party_keys(state, caller, access).await?;
     let owner_of = |key: &PublicKey| {
         keys.iter()
             .find(|k| k.public_key == *key.as_bytes())
@@ -129,4 +131,21 @@ fn content_name(content: ContentType) -> &'static str {
         ContentType::Visit => "visit",
         ContentType::PlanNote => "plan_note",
     }
+}
+
+/// The current keys of the case's parties, kept while the access generation
+/// read with the caller's session holds (`crate::facts`).
+async fn party_keys(
+    state: &AppState,
+    caller: &Caller,
+    access: &CaseAccess,
+) -> Result<Arc<Vec<KeyRecord>>, ApiError> {
+    let case = access.case.id;
+    if let Some(kept) = state.facts.keys.get(caller.generation, &case) {
+        return Ok(kept);
+    }
+    let ids: Vec<AccountId> = access.parties.iter().map(|p| p.account).collect();
+    let keys = Arc::new(state.store.current_keys(&ids).await?);
+    state.facts.keys.put(caller.generation, case, keys.clone());
+    Ok(keys)
 }

@@ -82,6 +82,8 @@ pub struct AppState {
     /// Whether accesses are written to the audit trail (always, but for
     /// measuring what the trail costs).
     pub(crate) audit: bool,
+    /// Access facts kept between requests, by access generation.
+    pub(crate) facts: Arc<crate::facts::Facts>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -107,6 +109,7 @@ impl AppState {
             limits: Arc::new(limits),
             bus: Arc::new(LocalBus::default()),
             audit: true,
+            facts: Arc::default(),
         }
     }
 

@@ -75,6 +75,18 @@ pub struct NewAccount {
     pub password_hash: String,
 }
 
+/// What a live session gives a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Whose session it is.
+    pub account: Account,
+    /// The access generation in the same read: every change to a case,
+    /// its parties, consent records, restrictions or device keys moves it
+    /// (triggers, in the changing transaction), so facts read while it
+    /// held this value are still current as long as it does.
+    pub access_generation: i64,
+}
+
 /// An account, with its personal fields decrypted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -310,12 +322,9 @@ pub trait Store:
         expires_at: Timestamp,
         now: Timestamp,
     ) -> Result<()>;
-    /// The account of a live session: `None` when unknown, ended or expired.
-    async fn session_account(
-        &self,
-        token_hash: &[u8; 32],
-        now: Timestamp,
-    ) -> Result<Option<Account>>;
+    /// A live session's account and the access generation read with it:
+    /// `None` when unknown, ended or expired.
+    async fn session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>>;
     /// Ends a session; ending an unknown one is not an error.
     async fn end_session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<()>;
 

@@ -104,7 +104,7 @@ pub async fn list(
         let mut kept = Vec::with_capacity(items.len());
         for message in items {
             if let std::collections::hash_map::Entry::Vacant(slot) = cases.entry(message.case) {
-                slot.insert(CaseAccess::load(&state, message.case).await?);
+                slot.insert(CaseAccess::load_for(&state, &caller, message.case).await?);
             }
             let allowed = message.sender == caller.account.id
                 || cases

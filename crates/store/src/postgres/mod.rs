@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::codec::*;
 use crate::{
     Account, AtRest, Case, Credentials, KeyRecord, Mailbox, MailboxQuery, NewAccount, NewCase,
-    NewInvitation, NewMessage, Result, Service, Store, StoreError, StoredMessage,
+    NewInvitation, NewMessage, Result, Service, Session, Store, StoreError, StoredMessage,
 };
 
 mod consent;
@@ -312,14 +312,21 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn session_account(&self, token: &[u8; 32], now: Timestamp) -> Result<Option<Account>> {
+    async fn session(&self, token: &[u8; 32], now: Timestamp) -> Result<Option<Session>> {
         let query = sqlx::query(
-            "SELECT a.* FROM sessions s JOIN accounts a ON a.id = s.account_id
+            "SELECT a.*, (SELECT value FROM access_generation) AS access_generation
+             FROM sessions s JOIN accounts a ON a.id = s.account_id
              WHERE s.token_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2",
         )
         .bind(hash_from(token))
         .bind(micros(now));
-        self.optional(query, |r| self.account_from(r)).await
+        self.optional(query, |r| {
+            Ok(Session {
+                account: self.account_from(r)?,
+                access_generation: r.try_get("access_generation")?,
+            })
+        })
+        .await
     }
 
     async fn end_session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<()> {

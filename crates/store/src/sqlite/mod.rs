@@ -31,7 +31,7 @@ mod requests;
 mod visits;
 use crate::{
     Account, AtRest, Case, Credentials, KeyRecord, Mailbox, MailboxQuery, NewAccount, NewCase,
-    NewInvitation, NewMessage, Result, Service, Store, StoreError, StoredMessage,
+    NewInvitation, NewMessage, Result, Service, Session, Store, StoreError, StoredMessage,
 };
 use group_commit::{Insert, Writer};
 
@@ -311,20 +311,23 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn session_account(
-        &self,
-        token_hash: &[u8; 32],
-        now: Timestamp,
-    ) -> Result<Option<Account>> {
+    async fn session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>> {
         let row = sqlx::query(
-            "SELECT a.* FROM sessions s JOIN accounts a ON a.id = s.account_id
+            "SELECT a.*, (SELECT value FROM access_generation) AS access_generation
+             FROM sessions s JOIN accounts a ON a.id = s.account_id
              WHERE s.token_hash = ? AND s.ended_at IS NULL AND s.expires_at > ?",
         )
         .bind(hash_from(token_hash))
         .bind(micros(now))
         .fetch_optional(&self.reader)
         .await?;
-        row.map(|r| self.account_from(&r)).transpose()
+        row.map(|r| {
+            Ok(Session {
+                account: self.account_from(&r)?,
+                access_generation: r.try_get("access_generation")?,
+            })
+        })
+        .transpose()
     }
 
     async fn end_session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<()> {

@@ -96,16 +96,17 @@ async fn sessions_live_until_they_expire_or_end() {
             .unwrap();
         assert_eq!(
             store
-                .session_account(&token, now())
+                .session(&token, now())
                 .await
                 .unwrap()
                 .unwrap()
+                .account
                 .id,
             a.id
         );
         assert!(
             store
-                .session_account(&token, now() + 1.hour())
+                .session(&token, now() + 1.hour())
                 .await
                 .unwrap()
                 .is_none(),
@@ -114,21 +115,11 @@ async fn sessions_live_until_they_expire_or_end() {
         );
         store.end_session(&token, now()).await.unwrap();
         assert!(
-            store
-                .session_account(&token, now())
-                .await
-                .unwrap()
-                .is_none(),
+            store.session(&token, now()).await.unwrap().is_none(),
             "{}",
             b.name
         );
-        assert!(
-            store
-                .session_account(&[4u8; 32], now())
-                .await
-                .unwrap()
-                .is_none()
-        );
+        assert!(store.session(&[4u8; 32], now()).await.unwrap().is_none());
     }
 }
 

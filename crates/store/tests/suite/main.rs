@@ -6,6 +6,7 @@ mod backends;
 mod consent;
 mod contract;
 mod directory;
+mod generation;
 mod notify;
 mod plans;
 mod queue;
