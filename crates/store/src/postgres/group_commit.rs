@@ -94,7 +94,7 @@ async fn insert(
                                status, hold_reason, in_person, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING *",
     )
-    .bind(MessageId::random().as_uuid())
+    .bind(MessageId::time_ordered().as_uuid())
     .bind(message.case.as_uuid())
     .bind(message.sender.as_uuid())
     .bind(message.envelope_id)

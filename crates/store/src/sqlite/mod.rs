@@ -559,7 +559,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_message(&self, message: &NewMessage, now: Timestamp) -> Result<StoredMessage> {
-        let id = MessageId::random();
+        let id = MessageId::time_ordered();
         let (status, reason, in_person) = status_columns(&message.status);
         let seq = self
             .messages
