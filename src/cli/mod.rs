@@ -450,6 +450,10 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     init_logs();
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Argon2id runs on blocking threads, and each thread's allocator
+        // heap keeps the 7 MiB a hash used until the thread ends: an idle
+        // one ends after a second instead of tokio's default ten.
+        .thread_keep_alive(std::time::Duration::from_secs(1))
         .build()?)
 }
 
