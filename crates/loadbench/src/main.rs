@@ -11,7 +11,9 @@
 //! concurrent tasks on one keep-alive client: the ceiling (`GET /healthz`),
 //! uploads (`POST /cases/{case}/messages`, 1 KiB sealed to 3 recipients,
 //! pre-sealed), inbox reads (`GET /messages?limit=50` as a worker), and
-//! uploads again paced at half the measured throughput. Prints a Markdown
+//! uploads again paced at half the measured throughput; then a bare axum
+//! server's `/healthz` and a copy of an inbox page served by it
+//! ([`reference`]), the ceiling for a response that size. Prints a Markdown
 //! table; `--json FILE` writes the same as JSON. The run stops by itself and
 //! stops the server; every wait is bounded.
 //!
@@ -32,6 +34,7 @@ use reqwest::header::CONTENT_TYPE;
 
 mod load;
 mod queue;
+mod reference;
 mod report;
 mod seal;
 mod seed;
@@ -223,6 +226,11 @@ fn pre_seal(
     Ok(Arc::new(Pool::new(bodies)))
 }
 
+/// How long the server is left without requests before its idle RSS is
+/// read: long enough for blocking threads to end and the allocator to give
+/// back what it no longer uses.
+const SETTLE: Duration = Duration::from_secs(3);
+
 async fn bench(args: &Args, server: &Server, progress: &dyn Fn(&str)) -> anyhow::Result<Report> {
     let clients = args.clients;
     let duration = Duration::from_secs(args.seconds);
@@ -241,6 +249,8 @@ async fn bench(args: &Args, server: &Server, progress: &dyn Fn(&str)) -> anyhow:
         server.base
     ));
     let fixture = setup::fixture(&api).await?;
+    let setup_rss = server.rss_kib()?;
+    tokio::time::sleep(SETTLE).await;
     let idle_rss = server.rss_kib()?;
 
     let mut seed_seconds = 0.0;
@@ -333,10 +343,35 @@ async fn bench(args: &Args, server: &Server, progress: &dyn Fn(&str)) -> anyhow:
     let inbox_url = format!("{base}/api/v1/messages?limit=50");
     let inbox_client = http.clone();
     let worker_token = fixture.worker.token.clone();
-    let inbox: MakeRequest =
-        Arc::new(move || Some(inbox_client.get(&inbox_url).bearer_auth(&worker_token)));
+    let inbox: MakeRequest = {
+        let (url, token) = (inbox_url.clone(), worker_token.clone());
+        Arc::new(move || Some(inbox_client.get(&url).bearer_auth(&token)))
+    };
     progress("inbox: GET /messages?limit=50 as the second worker");
     let inbox = load::closed_loop(clients, duration, 200, inbox).await?;
+
+    // The page just read, from a bare server: the ceiling for its size.
+    let page = http
+        .get(&inbox_url)
+        .bearer_auth(&worker_token)
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?;
+    let page_bytes = page.len();
+    let reference = reference::Reference::start(page).await?;
+    let get = |path: &str| -> MakeRequest {
+        let (http, url) = (http.clone(), format!("{}{path}", reference.base));
+        Arc::new(move || Some(http.get(&url)))
+    };
+    progress("reference ceiling: GET /healthz of a bare axum server");
+    let reference_ceiling = load::closed_loop(clients, duration, 200, get("/healthz")).await?;
+    progress(&format!(
+        "reference page: the same {page_bytes}-byte inbox page, prebuilt, from that server"
+    ));
+    let reference_page = load::closed_loop(clients, duration, 200, get("/page")).await?;
+    drop(reference);
 
     let target = post.throughput() / 2.0;
     if target < 1.0 {
@@ -352,6 +387,8 @@ async fn bench(args: &Args, server: &Server, progress: &dyn Fn(&str)) -> anyhow:
     progress(&format!("post @ 50 %: {target:.0} uploads/s, open loop"));
     let half = load::open_loop(clients, target, duration, 201, poster(pool)).await?;
     let end_rss = server.rss_kib()?;
+    tokio::time::sleep(SETTLE).await;
+    let end_idle_rss = server.rss_kib()?;
 
     let mut report = Report {
         command: report::command_line(),
@@ -367,16 +404,23 @@ async fn bench(args: &Args, server: &Server, progress: &dyn Fn(&str)) -> anyhow:
             PhaseRow::of("ceiling", &ceiling, None),
             PhaseRow::of("post", &post, None),
             PhaseRow::of("inbox", &inbox, None),
+            PhaseRow::of("reference ceiling", &reference_ceiling, None),
+            PhaseRow::of("reference page", &reference_page, None),
             PhaseRow::of("post @ 50 %", &half, Some(target)),
         ],
         post_over_ceiling: 0.0,
         inbox_over_ceiling: 0.0,
+        inbox_page_bytes: page_bytes,
+        reference_page_over_ceiling: 0.0,
+        inbox_over_reference_page: 0.0,
         half_rate_target: 0.0,
         half_rate_achieved: 0.0,
         half_rate_p50_ms: 0.0,
         half_rate_p99_ms: 0.0,
+        setup_rss_mib: setup_rss as f64 / 1024.0,
         idle_rss_mib: idle_rss as f64 / 1024.0,
         end_rss_mib: end_rss as f64 / 1024.0,
+        end_idle_rss_mib: end_idle_rss as f64 / 1024.0,
     };
     report.derive();
     Ok(report)

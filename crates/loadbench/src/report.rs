@@ -72,12 +72,25 @@ pub struct Report {
     pub phases: Vec<PhaseRow>,
     pub post_over_ceiling: f64,
     pub inbox_over_ceiling: f64,
+    /// The size of the inbox page read (and served by the reference).
+    pub inbox_page_bytes: usize,
+    /// The bare server's page over its own `/healthz`: the most any
+    /// handler answering that page could reach, as a share of a ceiling.
+    pub reference_page_over_ceiling: f64,
+    /// The relay's inbox over the bare server's page.
+    pub inbox_over_reference_page: f64,
     pub half_rate_target: f64,
     pub half_rate_achieved: f64,
     pub half_rate_p50_ms: f64,
     pub half_rate_p99_ms: f64,
+    /// Right after the setup's requests (logins among them).
+    pub setup_rss_mib: f64,
+    /// After the server was then left idle for a few seconds.
     pub idle_rss_mib: f64,
+    /// Right after the last phase.
     pub end_rss_mib: f64,
+    /// After the server was then left idle for a few seconds.
+    pub end_idle_rss_mib: f64,
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -96,6 +109,11 @@ impl Report {
         };
         self.post_over_ceiling = ratio(throughput("post"), throughput("ceiling"));
         self.inbox_over_ceiling = ratio(throughput("inbox"), throughput("ceiling"));
+        self.reference_page_over_ceiling = ratio(
+            throughput("reference page"),
+            throughput("reference ceiling"),
+        );
+        self.inbox_over_reference_page = ratio(throughput("inbox"), throughput("reference page"));
         if let Some(half) = self.phases.iter().find(|p| p.target_rate.is_some()) {
             self.half_rate_target = half.target_rate.unwrap_or_default();
             self.half_rate_achieved = half.throughput;
@@ -150,6 +168,15 @@ impl Report {
             "- post / ceiling: {:.3}; inbox / ceiling: {:.3}",
             self.post_over_ceiling, self.inbox_over_ceiling
         );
+        if self.inbox_page_bytes > 0 {
+            let _ = writeln!(
+                out,
+                "- an inbox page is {} bytes; a bare axum server answers it prebuilt at {:.3} of its own /healthz rate; the relay's inbox reaches {:.3} of that",
+                self.inbox_page_bytes,
+                self.reference_page_over_ceiling,
+                self.inbox_over_reference_page
+            );
+        }
         let _ = writeln!(
             out,
             "- p99 at half rate: {:.2} ms (p50 {:.2} ms; {:.0} req/s targeted, {:.0} achieved; latency from when each request was due)",
@@ -160,8 +187,8 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "- server RSS: {:.1} MiB idle after setup, {:.1} MiB at the end",
-            self.idle_rss_mib, self.end_rss_mib
+            "- server RSS: {:.1} MiB right after setup, {:.1} MiB idle after it; {:.1} MiB right after the load, {:.1} MiB idle after it",
+            self.setup_rss_mib, self.idle_rss_mib, self.end_rss_mib, self.end_idle_rss_mib
         );
         if self.seed_messages > 0 {
             let _ = writeln!(
