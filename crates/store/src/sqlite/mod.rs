@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::audit::AuditEntry;
 use crate::codec::*;
 
+mod checkpoint;
 mod consent;
 mod directory;
 mod group_commit;
@@ -47,6 +48,8 @@ pub struct SqliteStore {
     /// Message inserts go through one task that commits them in batches.
     messages: Writer,
     at_rest: Arc<AtRest>,
+    /// The checkpoint task runs while this lives.
+    _checkpoints: Arc<()>,
 }
 
 /// A message's columns with its recipients folded in, as hexadecimal ids
@@ -71,17 +74,21 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5));
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            // Checkpoints run beside the writer (`checkpoint`), not in a commit.
+            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options.read_only(true))
+            .connect_with(options.clone().read_only(true))
             .await?;
+        let alive = Arc::new(());
+        checkpoint::spawn(options, Arc::downgrade(&alive));
         Ok(Self {
             messages: Writer::spawn(writer.clone(), at_rest.clone()),
             writer,
             reader,
             at_rest,
+            _checkpoints: alive,
         })
     }
 

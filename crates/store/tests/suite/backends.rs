@@ -21,13 +21,22 @@ pub struct Backend {
     _database: Option<TestDatabase>,
 }
 
+impl Backend {
+    /// The database file, on SQLite.
+    pub fn path(&self) -> Option<std::path::PathBuf> {
+        self._dir.as_ref().map(|d| d.path().join(SQLITE_FILE))
+    }
+}
+
+const SQLITE_FILE: &str = "passerelle.db";
+
 pub fn key() -> AtRest {
     AtRest::new(&[42; 32])
 }
 
 pub async fn sqlite() -> Backend {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("passerelle.db"), key())
+    let store = SqliteStore::open(&dir.path().join(SQLITE_FILE), key())
         .await
         .unwrap();
     store.migrate().await.unwrap();

@@ -11,4 +11,5 @@ mod notify;
 mod plans;
 mod queue;
 mod requests;
+mod sqlite_wal;
 mod visits;
