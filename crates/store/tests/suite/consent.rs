@@ -3,14 +3,14 @@
 use jiff::ToSpan;
 use passerelle_domain::policy::Denial;
 use passerelle_domain::{
-    ConsentChange, ConsentId, ConsentMethod, ConsentRecord, LegalSituation, Restriction,
-    RestrictionId, RestrictionKind, Role, Scope, Scopes,
+    ConsentChange, ConsentId, ConsentMethod, ConsentRecord, Restriction, RestrictionId,
+    RestrictionKind, Role, Scope, Scopes,
 };
 use passerelle_store::audit::{AuditEntry, AuditFilter, ChainCheck, Outcome};
-use passerelle_store::{NewAccount, NewCase, Store, StoreError};
+use passerelle_store::{NewAccount, Store, StoreError};
 
 use crate::backends;
-use crate::contract::{account, case_with_worker, now};
+use crate::contract::{account, another_case, case_with_worker, now};
 
 async fn relative(store: &dyn Store, login: &str) -> passerelle_store::Account {
     store
@@ -99,24 +99,7 @@ async fn a_restriction_is_lifted_once_and_keeps_its_history() {
                 .await,
             Err(StoreError::Conflict(_))
         ));
-        let other_case = b
-            .store
-            .create_case(
-                &NewCase {
-                    service: case.service,
-                    detainee_name: "Yassine T.".to_owned(),
-                    prison_number: None,
-                    institution: "Lantin".to_owned(),
-                    legal_situation: LegalSituation::Charged,
-                    expected_release: None,
-                    languages: Vec::new(),
-                    interpreter_needed: false,
-                },
-                worker.id,
-                now(),
-            )
-            .await
-            .unwrap();
+        let other_case = another_case(&*b.store, case.service, worker.id).await;
         assert!(matches!(
             b.store
                 .lift_restriction(other_case.id, restriction.id, worker.id, later)

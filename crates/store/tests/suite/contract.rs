@@ -62,6 +62,53 @@ pub async fn case_with_worker(
     (case, worker)
 }
 
+/// A delivered message from `worker` to themself whose envelope id is
+/// `number`, so that a number used twice is a replay.
+pub fn numbered_message(
+    case: passerelle_domain::CaseId,
+    worker: AccountId,
+    number: u32,
+    envelope: Vec<u8>,
+) -> NewMessage {
+    let mut envelope_id = [0u8; 16];
+    envelope_id[..4].copy_from_slice(&number.to_be_bytes());
+    NewMessage {
+        case,
+        sender: worker,
+        envelope_id: uuid::Uuid::from_bytes(envelope_id),
+        envelope,
+        recipients: vec![worker],
+        on_behalf_of: None,
+        status: MessageStatus::Delivered { in_person: false },
+        audit: None,
+    }
+}
+
+/// A second case of `service`, opened by `worker`.
+pub async fn another_case(
+    store: &dyn Store,
+    service: passerelle_domain::ServiceId,
+    worker: AccountId,
+) -> passerelle_store::Case {
+    store
+        .create_case(
+            &NewCase {
+                service,
+                detainee_name: "Yassine T.".to_owned(),
+                prison_number: None,
+                institution: "Lantin".to_owned(),
+                legal_situation: LegalSituation::Charged,
+                expected_release: None,
+                languages: Vec::new(),
+                interpreter_needed: false,
+            },
+            worker,
+            now(),
+        )
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn accounts_are_found_by_login_whatever_the_case_and_logins_are_unique() {
     for b in backends::all().await {
@@ -398,20 +445,9 @@ async fn concurrent_inserts_are_all_stored_and_replays_refused_alone() {
             // Every tenth insert replays the id of the one before it.
             let id = if i % 10 == 9 { i - 1 } else { i };
             tasks.push(tokio::spawn(async move {
-                let mut envelope_id = [0u8; 16];
-                envelope_id[..4].copy_from_slice(&id.to_be_bytes());
                 store
                     .insert_message(
-                        &NewMessage {
-                            case: case.id,
-                            sender: worker.id,
-                            envelope_id: uuid::Uuid::from_bytes(envelope_id),
-                            envelope: vec![7; 64],
-                            recipients: vec![worker.id],
-                            on_behalf_of: None,
-                            status: MessageStatus::Delivered { in_person: false },
-                            audit: None,
-                        },
+                        &numbered_message(case.id, worker.id, id, vec![7; 64]),
                         now(),
                     )
                     .await
@@ -469,23 +505,11 @@ async fn an_insert_naming_an_unknown_account_fails_alone_among_concurrent_ones()
                 worker.id
             };
             tasks.push(tokio::spawn(async move {
-                let mut envelope_id = [0u8; 16];
-                envelope_id[..4].copy_from_slice(&i.to_be_bytes());
-                store
-                    .insert_message(
-                        &NewMessage {
-                            case: case.id,
-                            sender: worker.id,
-                            envelope_id: uuid::Uuid::from_bytes(envelope_id),
-                            envelope: vec![9; 64],
-                            recipients: vec![recipient],
-                            on_behalf_of: None,
-                            status: MessageStatus::Delivered { in_person: false },
-                            audit: None,
-                        },
-                        now(),
-                    )
-                    .await
+                let message = NewMessage {
+                    recipients: vec![recipient],
+                    ..numbered_message(case.id, worker.id, i, vec![9; 64])
+                };
+                store.insert_message(&message, now()).await
             }));
         }
         let mut stored = Vec::new();

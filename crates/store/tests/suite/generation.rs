@@ -4,14 +4,14 @@
 
 use jiff::ToSpan;
 use passerelle_domain::{
-    ConsentChange, ConsentId, ConsentMethod, ConsentRecord, LegalSituation, MessageStatus,
-    Relationship, Restriction, RestrictionId, RestrictionKind, Role, Scope, Scopes,
+    ConsentChange, ConsentId, ConsentMethod, ConsentRecord, MessageStatus, Relationship,
+    Restriction, RestrictionId, RestrictionKind, Role, Scope, Scopes,
 };
 use passerelle_store::audit::{AuditEntry, Outcome};
-use passerelle_store::{NewCase, NewInvitation, NewMessage, Store};
+use passerelle_store::{NewInvitation, NewMessage, Store};
 
 use crate::backends;
-use crate::contract::{account, case_with_worker, now};
+use crate::contract::{account, another_case, case_with_worker, now};
 
 /// The generation an observer's session reads.
 async fn generation(store: &dyn Store) -> i64 {
@@ -128,23 +128,7 @@ async fn every_change_to_access_facts_moves_the_generation_and_traffic_does_not(
             .unwrap();
         moved("lifting a restriction").await;
 
-        store
-            .create_case(
-                &NewCase {
-                    service: case.service,
-                    detainee_name: "Yassine T.".to_owned(),
-                    prison_number: None,
-                    institution: "Lantin".to_owned(),
-                    legal_situation: LegalSituation::Charged,
-                    expected_release: None,
-                    languages: Vec::new(),
-                    interpreter_needed: false,
-                },
-                worker.id,
-                now(),
-            )
-            .await
-            .unwrap();
+        another_case(store, case.service, worker.id).await;
         moved("opening a case").await;
 
         // Traffic: a message, its status, a trail row, a login.

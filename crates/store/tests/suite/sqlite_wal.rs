@@ -4,11 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use passerelle_domain::MessageStatus;
-use passerelle_store::NewMessage;
-
 use crate::backends;
-use crate::contract::{case_with_worker, now};
+use crate::contract::{case_with_worker, now, numbered_message};
 
 #[tokio::test]
 async fn what_is_committed_reaches_the_database_file_without_more_writes() {
@@ -23,23 +20,8 @@ async fn what_is_committed_reaches_the_database_file_without_more_writes() {
     for i in 0..2_000u32 {
         let store = b.store.clone();
         tasks.push(tokio::spawn(async move {
-            let mut envelope_id = [0u8; 16];
-            envelope_id[..4].copy_from_slice(&i.to_be_bytes());
-            store
-                .insert_message(
-                    &NewMessage {
-                        case: case.id,
-                        sender: worker.id,
-                        envelope_id: uuid::Uuid::from_bytes(envelope_id),
-                        envelope: vec![0x5a; 4096],
-                        recipients: vec![worker.id],
-                        on_behalf_of: None,
-                        status: MessageStatus::Delivered { in_person: false },
-                        audit: None,
-                    },
-                    now(),
-                )
-                .await
+            let message = numbered_message(case.id, worker.id, i, vec![0x5a; 4096]);
+            store.insert_message(&message, now()).await
         }));
     }
     for task in tasks {
