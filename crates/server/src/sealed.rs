@@ -4,11 +4,11 @@
 //! key, and to whom they are sealed, so nothing is ever sealed to someone
 //! outside the case.
 
+use std::sync::Arc;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use passerelle_crypto::{ContentType, Envelope, PublicKey};
-use std::sync::Arc;
-
 use passerelle_domain::{AccountId, Membership};
 use passerelle_store::KeyRecord;
 
