@@ -2,23 +2,28 @@
 //! `synchronous=FULL`, every commit waits for the disk; one commit per
 //! message would cap posting at the disk's flush rate. A single writer task
 //! takes every insert queued while the previous batch was committing and
-//! commits them together, each under its own savepoint so that one refused
-//! insert (a replayed message id) does not fail its neighbours. Nobody is
-//! answered before the batch is on disk.
+//! commits them together; one refused insert (a replayed message id) does
+//! not fail its neighbours. Nobody is answered before the batch is on disk.
 //!
-//! A batch is written with a handful of statements, not a few per message:
-//! replays are found with one query (and among the batch itself), then every
-//! message goes in with one multi-row insert and every recipient with
-//! another. Each statement is a round trip to SQLite's worker thread, and
-//! the writer is the one place where those trips are serial. Should that
-//! fast path fail for any other reason, the batch is rolled back and written
-//! again one message at a time, each under its own savepoint, so that the
-//! one bad insert gets the error and its neighbours are still stored.
+//! A batch is written in two round trips to SQLite's worker thread, not a
+//! few per message: one multi-row insert puts every message in and skips
+//! replays itself; one more puts in their recipients and audit rows and
+//! commits. The writer is the one place where such trips are serial, and
+//! for the same reason it keeps the write connection while batches follow
+//! one another. Should that fast path fail for any reason, the batch is
+//! rolled back and written again one message at a time, each under its own
+//! savepoint, so that the one bad insert gets the error and its neighbours
+//! are still stored.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use sqlx::{Connection, Row as _, SqliteConnection, SqlitePool};
+use sqlx::pool::PoolConnection;
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Connection, Row as _, Sqlite, SqliteConnection, SqlitePool};
+use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -105,9 +110,28 @@ impl Writer {
 /// before every batch. Forgotten whenever a batch fails.
 type Head = Option<(i64, [u8; 32])>;
 
+/// How long the writer keeps the one write connection while batches follow
+/// one another. Handing it back to the pool and taking it again costs a
+/// task hop each way, about as long as a batch's statements under load;
+/// other writes (logins, status changes) wait at most this long for it.
+const HOLD: Duration = Duration::from_millis(20);
+
 async fn run(pool: SqlitePool, key: Arc<AtRest>, mut queue: mpsc::Receiver<Job>) {
     let mut head: Head = None;
-    while let Some(first) = queue.recv().await {
+    let mut held: Option<(PoolConnection<Sqlite>, Instant)> = None;
+    loop {
+        let first = match queue.try_recv() {
+            Ok(job) => job,
+            Err(TryRecvError::Disconnected) => break,
+            Err(TryRecvError::Empty) => {
+                // Nothing waits: give the connection back until work comes.
+                held = None;
+                match queue.recv().await {
+                    Some(job) => job,
+                    None => break,
+                }
+            }
+        };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
@@ -115,7 +139,31 @@ async fn run(pool: SqlitePool, key: Arc<AtRest>, mut queue: mpsc::Receiver<Job>)
                 Err(_) => break,
             }
         }
-        let committed = match commit_batched(&pool, &key, &batch, &mut head).await {
+        if held
+            .as_ref()
+            .is_some_and(|(_, since)| since.elapsed() >= HOLD)
+        {
+            held = None;
+        }
+        let conn = match held.take() {
+            Some(kept) => Ok(kept),
+            None => pool.acquire().await.map(|conn| (conn, Instant::now())),
+        };
+        let batched = match conn {
+            Ok((mut conn, since)) => {
+                let outcome = commit_batched(&mut conn, &key, &batch, &mut head).await;
+                if outcome.is_ok() {
+                    held = Some((conn, since));
+                } else {
+                    // It may be inside the batch's transaction: closing it
+                    // rolls that back, and the pool opens a fresh one.
+                    conn.close_on_drop();
+                }
+                outcome
+            }
+            Err(error) => Err(error.into()),
+        };
+        let committed = match batched {
             Ok(outcomes) => Ok(outcomes),
             Err(error) => {
                 head = None;
@@ -148,19 +196,21 @@ const MAX_PARAMETERS: usize = 8_000;
 
 const REPLAYED: &str = "this message id was already used";
 
-/// The whole batch in five statements: replays are answered as conflicts,
-/// everything else is inserted.
+/// The whole batch in two round trips to SQLite's thread: the transaction
+/// opens and the messages go in (replays are answered as conflicts); then
+/// their recipients, the audit rows and the commit. The transaction is
+/// opened and closed in the SQL itself, not by sqlx, so it cannot ride
+/// along with a statement: on any error the caller closes the connection,
+/// which rolls back whatever was left open.
 async fn commit_batched(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     key: &AtRest,
     batch: &[Job],
     head: &mut Head,
 ) -> Result<Vec<Result<i64>>> {
-    let mut conn = pool.acquire().await?;
-    if let Some(outcomes) = audit_only(&mut conn, key, batch, head).await? {
+    if let Some(outcomes) = audit_only(conn, key, batch, head).await? {
         return Ok(outcomes);
     }
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let messages: Vec<&Insert> = batch
         .iter()
         .filter_map(|job| match &job.work {
@@ -169,80 +219,45 @@ async fn commit_batched(
         })
         .collect();
 
-    let mut replayed = HashSet::new();
-    for chunk in messages.chunks(MAX_PARAMETERS / 2) {
-        let sql = format!(
-            "SELECT sender_id, envelope_id FROM messages WHERE (sender_id, envelope_id) IN (VALUES {})",
-            vec!["(?, ?)"; chunk.len()].join(", ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-        for m in chunk {
-            query = query.bind(m.sender).bind(m.envelope_id);
-        }
-        for row in query.fetch_all(&mut *tx).await? {
-            replayed.insert((row.try_get::<Uuid, _>(0)?, row.try_get::<Uuid, _>(1)?));
-        }
-    }
-    // A message is stored once: a second copy in the same batch is a replay
-    // too, and so is anything already in the table.
-    let fresh: Vec<bool> = messages
-        .iter()
-        .map(|m| replayed.insert((m.sender, m.envelope_id)))
-        .collect();
-
+    // A replay (a message id its sender already used, before or earlier in
+    // this batch) is skipped by the insert itself: only the rows it returns
+    // were stored, and the first copy in the batch is the one that counts.
     const COLUMNS: usize = 11;
-    let mut seqs: HashMap<Uuid, i64> = HashMap::with_capacity(batch.len());
-    let inserts: Vec<&Insert> = messages
-        .iter()
-        .zip(&fresh)
-        .filter(|(_, fresh)| **fresh)
-        .map(|(m, _)| *m)
-        .collect();
-    for chunk in inserts.chunks(MAX_PARAMETERS / COLUMNS) {
-        let sql = format!(
+    let mut sql = String::from("BEGIN IMMEDIATE;");
+    for chunk in messages.chunks(MAX_PARAMETERS / COLUMNS) {
+        sql.push_str(&format!(
             "INSERT INTO messages (id, case_id, sender_id, envelope_id, envelope, on_behalf_of, status,
                                    hold_reason, in_person, created_at, updated_at)
-             VALUES {} RETURNING id, seq",
+             VALUES {} ON CONFLICT (sender_id, envelope_id) DO NOTHING RETURNING id, seq;",
             vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-        for m in chunk {
-            query = query
-                .bind(m.id)
-                .bind(m.case)
-                .bind(m.sender)
-                .bind(m.envelope_id)
-                .bind(&m.envelope)
-                .bind(m.on_behalf_of)
-                .bind(m.status)
-                .bind(&m.hold_reason)
-                .bind(m.in_person)
-                .bind(m.now)
-                .bind(m.now);
-        }
-        // RETURNING gives rows in no promised order: match them by id.
-        for row in query.fetch_all(&mut *tx).await? {
-            seqs.insert(row.try_get(0)?, row.try_get(1)?);
-        }
+        ));
     }
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+    for m in &messages {
+        query = query
+            .bind(m.id)
+            .bind(m.case)
+            .bind(m.sender)
+            .bind(m.envelope_id)
+            .bind(&m.envelope)
+            .bind(m.on_behalf_of)
+            .bind(m.status)
+            .bind(&m.hold_reason)
+            .bind(m.in_person)
+            .bind(m.now)
+            .bind(m.now);
+    }
+    // RETURNING gives rows in no promised order: match them by id.
+    let mut seqs: HashMap<Uuid, i64> = HashMap::with_capacity(batch.len());
+    for row in query.fetch_all(&mut *conn).await? {
+        seqs.insert(row.try_get(0)?, row.try_get(1)?);
+    }
+    let fresh: Vec<bool> = messages.iter().map(|m| seqs.contains_key(&m.id)).collect();
 
     let mut links = Vec::new();
-    for m in &inserts {
-        let seq = *seqs.get(&m.id).ok_or(StoreError::Corrupt(
-            "an inserted message has no sequence number",
-        ))?;
+    for m in messages.iter().filter(|m| seqs.contains_key(&m.id)) {
+        let seq = seqs[&m.id];
         links.extend(m.recipients.iter().map(|r| (*r, seq)));
-    }
-    for chunk in links.chunks(MAX_PARAMETERS / 2) {
-        let sql = format!(
-            "INSERT INTO message_recipients (account_id, message_seq) VALUES {}",
-            vec!["(?, ?)"; chunk.len()].join(", ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-        for (account, seq) in chunk {
-            query = query.bind(account).bind(seq);
-        }
-        query.execute(&mut *tx).await?;
     }
     // The audit rows of the batch, in queue order, in one chain extension:
     // those queued alone, and those of the messages just inserted.
@@ -260,11 +275,28 @@ async fn commit_batched(
         }
         ends.push(entries.len());
     }
-    let head = extend_chain(&mut tx, key, &entries, head).await?;
-    tx.commit().await?;
+    let (records, last) = chain_rows(conn, key, &entries, *head).await?;
+
+    let mut sql = String::new();
+    for chunk in links.chunks(MAX_PARAMETERS / 2) {
+        sql.push_str(&format!(
+            "INSERT INTO message_recipients (account_id, message_seq) VALUES {};",
+            vec!["(?, ?)"; chunk.len()].join(", ")
+        ));
+    }
+    chain_statements(&mut sql, records.len());
+    sql.push_str("COMMIT;");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+    for (account, seq) in &links {
+        query = query.bind(account).bind(seq);
+    }
+    query = bind_chain_rows(query, &records);
+    *head = None;
+    query.execute(&mut *conn).await?;
+    *head = Some(last);
 
     // Answers, in queue order: an audit job gets the seq of its last row.
-    let base = head - i64::try_from(entries.len()).unwrap_or(i64::MAX);
+    let base = last.0 - i64::try_from(entries.len()).unwrap_or(i64::MAX);
     let mut fresh = fresh.into_iter();
     batch
         .iter()
@@ -327,7 +359,33 @@ pub(super) async fn extend_chain(
     entries: &[&AuditEntry],
     head: &mut Head,
 ) -> Result<i64> {
-    let (mut seq, mut hash) = match *head {
+    let (records, last) = chain_rows(conn, key, entries, *head).await?;
+    // Until the rows are in, the head is unknown: a failure below must not
+    // leave a head that was never written.
+    *head = None;
+    if !records.is_empty() {
+        let mut sql = String::new();
+        chain_statements(&mut sql, records.len());
+        bind_chain_rows(
+            sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false),
+            &records,
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    *head = Some(last);
+    Ok(last.0)
+}
+
+/// The rows that extend the chain after `head` (read from the table when
+/// not known) with `entries`, and the chain's head after them.
+async fn chain_rows(
+    conn: &mut SqliteConnection,
+    key: &AtRest,
+    entries: &[&AuditEntry],
+    head: Head,
+) -> Result<(Vec<AuditRecord>, (i64, [u8; 32]))> {
+    let (mut seq, mut hash) = match head {
         Some(known) => known,
         None => {
             let row = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
@@ -339,37 +397,49 @@ pub(super) async fn extend_chain(
             }
         }
     };
-    // Until the rows are in, the head is unknown: a failure below must not
-    // leave a head that was never written.
-    *head = None;
-    for chunk in entries.chunks(AUDIT_ROWS) {
-        let sql = format!(
-            "INSERT INTO audit_log (seq, at, actor_id, action, object_kind, object_id, case_id,
-                                    owner_id, outcome, prev_hash, hash) VALUES {}",
-            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-        for entry in chunk {
-            let record = AuditRecord::chained(key, seq + 1, hash, entry)?;
-            seq = record.seq;
-            hash = record.hash;
-            query = query
-                .bind(record.seq)
-                .bind(micros(record.at))
-                .bind(record.actor.map(|a| a.as_uuid()))
-                .bind(record.action)
-                .bind(record.object_kind)
-                .bind(record.object_id)
-                .bind(record.case.map(|c| c.as_uuid()))
-                .bind(record.owner.map(|o| o.as_uuid()))
-                .bind(record.outcome)
-                .bind(record.prev_hash.to_vec())
-                .bind(record.hash.to_vec());
-        }
-        query.execute(&mut *conn).await?;
+    let mut records = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let record = AuditRecord::chained(key, seq + 1, hash, entry)?;
+        seq = record.seq;
+        hash = record.hash;
+        records.push(record);
     }
-    *head = Some((seq, hash));
-    Ok(seq)
+    Ok((records, (seq, hash)))
+}
+
+/// The statements inserting `count` audit rows, bound by [`bind_chain_rows`].
+fn chain_statements(sql: &mut String, count: usize) {
+    let mut left = count;
+    while left > 0 {
+        let rows = left.min(AUDIT_ROWS);
+        sql.push_str(&format!(
+            "INSERT INTO audit_log (seq, at, actor_id, action, object_kind, object_id, case_id,
+                                    owner_id, outcome, prev_hash, hash) VALUES {};",
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ")
+        ));
+        left -= rows;
+    }
+}
+
+fn bind_chain_rows<'q>(
+    mut query: Query<'q, Sqlite, SqliteArguments>,
+    records: &[AuditRecord],
+) -> Query<'q, Sqlite, SqliteArguments> {
+    for record in records {
+        query = query
+            .bind(record.seq)
+            .bind(micros(record.at))
+            .bind(record.actor.map(|a| a.as_uuid()))
+            .bind(record.action.clone())
+            .bind(record.object_kind.clone())
+            .bind(record.object_id)
+            .bind(record.case.map(|c| c.as_uuid()))
+            .bind(record.owner.map(|o| o.as_uuid()))
+            .bind(record.outcome.clone())
+            .bind(record.prev_hash.to_vec())
+            .bind(record.hash.to_vec());
+    }
+    query
 }
 
 /// One message at a time, each under its own savepoint.

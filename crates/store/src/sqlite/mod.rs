@@ -72,13 +72,17 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
+        // A connection to a local file does not go stale: no ping before
+        // each use, which would be one more hop to SQLite's thread.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             // Checkpoints run beside the writer (`checkpoint`), not in a commit.
             .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .connect_with(options.clone().read_only(true))
             .await?;
         let alive = Arc::new(());
