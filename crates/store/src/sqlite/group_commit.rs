@@ -234,18 +234,7 @@ async fn commit_batched(
     }
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
     for m in &messages {
-        query = query
-            .bind(m.id)
-            .bind(m.case)
-            .bind(m.sender)
-            .bind(m.envelope_id)
-            .bind(&m.envelope)
-            .bind(m.on_behalf_of)
-            .bind(m.status)
-            .bind(&m.hold_reason)
-            .bind(m.in_person)
-            .bind(m.now)
-            .bind(m.now);
+        query = bind_message(query, m);
     }
     // RETURNING gives rows in no promised order: match them by id.
     let mut seqs: HashMap<Uuid, i64> = HashMap::with_capacity(batch.len());
@@ -421,6 +410,25 @@ fn chain_statements(sql: &mut String, count: usize) {
     }
 }
 
+/// Binds a message's eleven columns, in the order of the inserts above.
+fn bind_message<'q>(
+    query: Query<'q, Sqlite, SqliteArguments>,
+    m: &Insert,
+) -> Query<'q, Sqlite, SqliteArguments> {
+    query
+        .bind(m.id)
+        .bind(m.case)
+        .bind(m.sender)
+        .bind(m.envelope_id)
+        .bind(&m.envelope)
+        .bind(m.on_behalf_of)
+        .bind(m.status)
+        .bind(&m.hold_reason)
+        .bind(m.in_person)
+        .bind(m.now)
+        .bind(m.now)
+}
+
 fn bind_chain_rows<'q>(
     mut query: Query<'q, Sqlite, SqliteArguments>,
     records: &[AuditRecord],
@@ -430,12 +438,12 @@ fn bind_chain_rows<'q>(
             .bind(record.seq)
             .bind(micros(record.at))
             .bind(record.actor.map(|a| a.as_uuid()))
-            .bind(record.action.clone())
-            .bind(record.object_kind.clone())
+            .bind(&record.action)
+            .bind(&record.object_kind)
             .bind(record.object_id)
             .bind(record.case.map(|c| c.as_uuid()))
             .bind(record.owner.map(|o| o.as_uuid()))
-            .bind(record.outcome.clone())
+            .bind(&record.outcome)
             .bind(record.prev_hash.to_vec())
             .bind(record.hash.to_vec());
     }
@@ -478,28 +486,19 @@ async fn commit(pool: &SqlitePool, key: &AtRest, batch: &[Job]) -> Result<Vec<Re
 }
 
 async fn insert_one(conn: &mut SqliteConnection, m: &Insert) -> Result<i64> {
-    let seq: i64 = sqlx::query_scalar(
+    let query = sqlx::query(
         "INSERT INTO messages (id, case_id, sender_id, envelope_id, envelope, on_behalf_of, status,
                                hold_reason, in_person, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-    )
-    .bind(m.id)
-    .bind(m.case)
-    .bind(m.sender)
-    .bind(m.envelope_id)
-    .bind(&m.envelope)
-    .bind(m.on_behalf_of)
-    .bind(m.status)
-    .bind(&m.hold_reason)
-    .bind(m.in_person)
-    .bind(m.now)
-    .bind(m.now)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| match StoreError::from(e) {
-        StoreError::Conflict(_) => StoreError::Conflict(REPLAYED),
-        other => other,
-    })?;
+    );
+    let seq: i64 = bind_message(query, m)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(REPLAYED),
+            other => other,
+        })?
+        .try_get(0)?;
     for recipient in &m.recipients {
         sqlx::query("INSERT INTO message_recipients (account_id, message_seq) VALUES (?, ?)")
             .bind(recipient)
