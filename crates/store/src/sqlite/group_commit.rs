@@ -241,23 +241,22 @@ async fn commit_batched(
     for row in query.fetch_all(&mut *conn).await? {
         seqs.insert(row.try_get(0)?, row.try_get(1)?);
     }
-    let fresh: Vec<bool> = messages.iter().map(|m| seqs.contains_key(&m.id)).collect();
 
     let mut links = Vec::new();
-    for m in messages.iter().filter(|m| seqs.contains_key(&m.id)) {
-        let seq = seqs[&m.id];
-        links.extend(m.recipients.iter().map(|r| (*r, seq)));
+    for m in &messages {
+        if let Some(&seq) = seqs.get(&m.id) {
+            links.extend(m.recipients.iter().map(|r| (*r, seq)));
+        }
     }
     // The audit rows of the batch, in queue order, in one chain extension:
     // those queued alone, and those of the messages just inserted.
     let mut entries: Vec<&AuditEntry> = Vec::new();
     let mut ends: Vec<usize> = Vec::with_capacity(batch.len());
-    let mut inserted = fresh.iter();
     for job in batch {
         match &job.work {
             Work::Audit(list) => entries.extend(list.iter()),
             Work::Message(insert) => {
-                if *inserted.next().unwrap_or(&false) {
+                if seqs.contains_key(&insert.id) {
                     entries.extend(insert.audit.as_ref());
                 }
             }
@@ -286,24 +285,18 @@ async fn commit_batched(
 
     // Answers, in queue order: an audit job gets the seq of its last row.
     let base = last.0 - i64::try_from(entries.len()).unwrap_or(i64::MAX);
-    let mut fresh = fresh.into_iter();
-    batch
+    // Rows the insert did not return were replays.
+    Ok(batch
         .iter()
         .zip(ends)
         .map(|(job, end)| match &job.work {
-            Work::Audit(_) => Ok(Ok(base + i64::try_from(end).unwrap_or(i64::MAX))),
-            Work::Message(insert) => {
-                if !fresh.next().unwrap_or(false) {
-                    return Ok(Err(StoreError::Conflict(REPLAYED)));
-                }
-                seqs.get(&insert.id)
-                    .map(|seq| Ok(*seq))
-                    .ok_or(StoreError::Corrupt(
-                        "an inserted message has no sequence number",
-                    ))
-            }
+            Work::Audit(_) => Ok(base + i64::try_from(end).unwrap_or(i64::MAX)),
+            Work::Message(insert) => seqs
+                .get(&insert.id)
+                .copied()
+                .ok_or(StoreError::Conflict(REPLAYED)),
         })
-        .collect()
+        .collect())
 }
 
 /// Audit rows per statement.
